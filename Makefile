@@ -1,0 +1,56 @@
+# The two commands of the README:
+#   make demo   installs, migrates, seeds the sandbox and serves on http://127.0.0.1:8000
+#   make test   installs and runs the full test suite (SQLite, then PostgreSQL with Redis)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+# The demo runs as production does (DEBUG off) with a secret kept in .demo/.
+DEMO_ENV := SECRET_KEY_FILE=.demo/secret_key SANDBOX_ENABLED=True SECURE_COOKIES=False
+TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production SANDBOX_ENABLED=True SECURE_COOKIES=False
+
+.PHONY: demo test test-sqlite test-postgres lint install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+.demo/secret_key:
+	mkdir -p .demo
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+demo: install .demo/secret_key
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(BIN)/python manage.py sandbox_seed
+	$(DEMO_ENV) $(BIN)/python manage.py sandbox_key --team team_demo --project proj_demo \
+		--scopes task.read,task.edit --name "demo key"
+	$(DEMO_ENV) $(BIN)/gunicorn reviewer.wsgi --config gunicorn.conf.py
+
+test: test-sqlite test-postgres
+
+test-sqlite: install-dev
+	$(TEST_ENV) $(BIN)/pytest
+
+test-postgres: install-dev
+	$(TEST_ENV) DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) static-collected .test-db.sqlite3*

@@ -1,0 +1,88 @@
+"""System checks that refuse a bad configuration with a clear message.
+
+Each has an id (reviewer.E… for errors, reviewer.W… for warnings) and a test in
+tests/test_checks.py.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Error, Warning, register
+
+
+@register()
+def check_sendai_api_url(app_configs, **kwargs):
+    url = urlsplit(settings.SENDAI_API_URL)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        return [
+            Error(
+                f"SENDAI_API_URL={settings.SENDAI_API_URL!r} is not an http(s) URL.",
+                hint="Set it to https://api.send.ai, or to the sandbox, http://127.0.0.1:8000/sandbox.",
+                id="reviewer.E001",
+            )
+        ]
+    if url.query or url.fragment:
+        return [
+            Error(
+                "SENDAI_API_URL must not carry a query string or a fragment.",
+                hint="Give only scheme, host, port and an optional path prefix.",
+                id="reviewer.E001",
+            )
+        ]
+    local = url.hostname in ("localhost", "127.0.0.1", "::1")
+    if url.scheme == "http" and not local and not settings.DEBUG:
+        return [
+            Warning(
+                "SENDAI_API_URL uses plain http to a remote host: API keys would cross the network unencrypted.",
+                hint="Use https.",
+                id="reviewer.W001",
+            )
+        ]
+    return []
+
+
+@register()
+def check_timeouts(app_configs, **kwargs):
+    total = settings.SENDAI_CONNECT_TIMEOUT + settings.SENDAI_READ_TIMEOUT
+    if total >= settings.GUNICORN_TIMEOUT:
+        return [
+            Error(
+                f"SENDAI_CONNECT_TIMEOUT + SENDAI_READ_TIMEOUT ({total:g}s) must be below "
+                f"GUNICORN_TIMEOUT ({settings.GUNICORN_TIMEOUT}s).",
+                hint="Otherwise a slow upstream gets the worker killed before the console can answer.",
+                id="reviewer.E002",
+            )
+        ]
+    return []
+
+
+@register()
+def check_sandbox_webhook(app_configs, **kwargs):
+    if settings.SANDBOX_WEBHOOK_URL and not settings.SANDBOX_WEBHOOK_SECRET:
+        return [
+            Error(
+                "SANDBOX_WEBHOOK_URL is set but SANDBOX_WEBHOOK_SECRET is empty.",
+                hint="Notification events must carry a shared secret; set SANDBOX_WEBHOOK_SECRET.",
+                id="reviewer.E003",
+            )
+        ]
+    for name in ("SANDBOX_WEBHOOK_URL", "SANDBOX_REPORT_HOOK_URL"):
+        value = getattr(settings, name)
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            return [Error(f"{name}={value!r} is not an http(s) URL.", id="reviewer.E004")]
+    return []
+
+
+@register()
+def check_allowed_hosts(app_configs, **kwargs):
+    if not settings.DEBUG and "*" in settings.ALLOWED_HOSTS:
+        return [
+            Error(
+                "ALLOWED_HOSTS contains '*' with DEBUG off.",
+                hint="List the host names the console is served under.",
+                id="reviewer.E005",
+            )
+        ]
+    return []

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "front/index.html", {"sandbox_enabled": settings.SANDBOX_ENABLED})
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """Answer 200 "OK" when the database and the cache answer, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        cache.get("health-check")
+    except Exception as e:  # noqa: BLE001  (any failure at all means unhealthy)
+        logger.warning("health check failed: %s", type(e).__name__)
+        return HttpResponse("Unavailable", status=503, content_type="text/plain")
+    return HttpResponse("OK", content_type="text/plain")
