@@ -9,6 +9,7 @@ given as a file: `NAME_FILE=/run/secrets/name` is read when `NAME` is unset.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -142,7 +143,9 @@ else:
             # IMMEDIATE makes every atomic block take the write lock up front, so two
             # concurrent actions on one row serialize instead of both reading stale state.
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
-            "TEST": {"NAME": envstr("SQLITE_TEST_PATH", str(BASE_DIR / ".test-db.sqlite3"))},
+            # A file, not memory, so that live-server threads each get their own connection;
+            # one per process, so that test runs side by side do not collide.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"reviewer-test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
