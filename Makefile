@@ -8,8 +8,10 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
 # The demo runs as production does (DEBUG off) with a secret kept in .demo/.
-DEMO_ENV := SECRET_KEY_FILE=.demo/secret_key SANDBOX_ENABLED=True SECURE_COOKIES=False
-TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production SANDBOX_ENABLED=True SECURE_COOKIES=False
+DEMO_ENV := SECRET_KEY_FILE=.demo/secret_key FERNET_KEYS_FILE=.demo/fernet_key SANDBOX_ENABLED=True SECURE_COOKIES=False
+TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production FERNET_KEYS=$(TEST_FERNET_KEY) \
+	SANDBOX_ENABLED=True SECURE_COOKIES=False
+TEST_FERNET_KEY := dGVzdC1vbmx5LWZlcm5ldC1rZXktMzItYnl0ZXMhISE=
 
 .PHONY: demo test test-sqlite test-postgres lint install install-dev clean
 
@@ -31,12 +33,16 @@ install-dev: $(VENV)/.installed-dev
 	mkdir -p .demo
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-demo: install .demo/secret_key
+.demo/fernet_key: | $(VENV)/.installed
+	mkdir -p .demo
+	$(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > $@
+
+demo: install .demo/secret_key .demo/fernet_key
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(BIN)/python manage.py sandbox_seed
-	$(DEMO_ENV) $(BIN)/python manage.py sandbox_key --team team_demo --project proj_demo \
-		--scopes task.read,task.edit --name "demo key"
+	$(DEMO_ENV) $(BIN)/python manage.py demo_setup
+	@echo "Open http://127.0.0.1:8000/ and sign in with one of the users above."
 	$(DEMO_ENV) $(BIN)/gunicorn reviewer.wsgi --config gunicorn.conf.py
 
 test: test-sqlite test-postgres

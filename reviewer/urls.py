@@ -4,6 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("reviewer.front.urls")),
+    path("", include("reviewer.accounts.urls")),
+    path("", include("reviewer.review.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,12 @@ def make_key(
     return raw
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users; a deliberately slow hasher would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static():
     """Collect static files once, so pages render with the manifest storage as in production."""
@@ -72,3 +79,50 @@ def collected_static():
 def sandbox_url(live_server) -> str:
     """The base URL of the sandbox served over real HTTP by a live server."""
     return live_server.url + "/sandbox"
+
+
+@dataclass
+class People:
+    reviewer: object
+    lead: object
+    admin: object
+    stranger: object  # signed in, but in no role
+
+
+def make_person(username: str, role: str | None, password: str = "correct horse battery staple"):
+    from django.contrib.auth import get_user_model
+
+    from reviewer.accounts.roles import set_role
+
+    user = get_user_model().objects.create_user(username, f"{username}@example.com", password)
+    set_role(user, role)
+    return user
+
+
+@pytest.fixture
+def people(db) -> People:
+    """The named personas, built once per test: a reviewer, a lead, an admin and a stranger."""
+    return People(
+        reviewer=make_person("rita", "reviewer"),
+        lead=make_person("leo", "lead"),
+        admin=make_person("ada", "admin"),
+        stranger=make_person("sam", None),
+    )
+
+
+@pytest.fixture
+def upstream(settings, sandbox_url) -> str:
+    """Point the console at the live sandbox; return its URL."""
+    settings.SENDAI_API_URL = sandbox_url
+    return sandbox_url
+
+
+def give_key(user, raw: str, team_id: str = "team_123456", project_id: str = "proj_123456", state: str = "verified"):
+    """Store `raw` as the user's Send.ai key, as an admin would."""
+    from reviewer.accounts.roles import profile_of
+
+    profile = profile_of(user)
+    profile.set_key(raw, by=None)
+    profile.team_id, profile.project_id, profile.key_state = team_id, project_id, state
+    profile.save()
+    return profile

@@ -86,3 +86,30 @@ def check_allowed_hosts(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def check_fernet_keys(app_configs, **kwargs):
+    from cryptography.fernet import Fernet
+
+    for i, key in enumerate(settings.FERNET_KEYS):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            return [
+                Error(
+                    f"FERNET_KEYS item {i + 1} is not a Fernet key.",
+                    hint="Make one with: python -c 'from cryptography.fernet import Fernet; "
+                    "print(Fernet.generate_key().decode())'",
+                    id="reviewer.E006",
+                )
+            ]
+    if not settings.FERNET_KEYS and not settings.DEBUG:
+        return [
+            Warning(
+                "FERNET_KEYS is not set: API keys are encrypted with a key derived from SECRET_KEY.",
+                hint="Set FERNET_KEYS, so that changing SECRET_KEY does not make the stored API keys unreadable.",
+                id="reviewer.W002",
+            )
+        ]
+    return []

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -10,14 +10,17 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from reviewer.accounts.roles import profile_of
+
 logger = logging.getLogger(__name__)
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "front/index.html", {"sandbox_enabled": settings.SANDBOX_ENABLED})
+    return render(request, "front/index.html", {"profile": profile_of(request.user)})
 
 
+@login_not_required
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -53,6 +54,7 @@ def api(*methods: str) -> Callable[[View], View]:
     """Make a view an API endpoint: method check, error envelope, request log."""
 
     def decorator(view: View) -> View:
+        @login_not_required  # API key authentication, not sessions
         @csrf_exempt
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -162,6 +164,7 @@ ACTIONS = {
 }
 
 
+@login_not_required
 @csrf_exempt
 def task_action(request: HttpRequest, team_id: str, project_id: str, task_id: str, action: str) -> HttpResponse:
     if action == "report":

@@ -1,0 +1,134 @@
+"""People's Send.ai credentials and the record of every change to them.
+
+A user's API key is stored only encrypted (see crypto.py) and is write-only:
+pages show its last four characters, when and by whom it was set, its state
+and when it was last used. The key itself leaves the database only to be sent
+to the upstream, by `Profile.api_key()`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from reviewer.accounts import crypto
+
+ID_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$",
+    "Use 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit.",
+)
+
+
+class Role(models.TextChoices):
+    REVIEWER = "reviewer", "Reviewer"
+    LEAD = "lead", "Team lead"
+    ADMIN = "admin", "Admin"
+
+
+# The permissions each role's group holds (codenames of Profile's permissions).
+ROLE_PERMISSIONS = {
+    Role.REVIEWER: ["review_tasks"],
+    Role.LEAD: ["review_tasks", "audit_work", "release_claims"],
+    Role.ADMIN: ["review_tasks", "audit_work", "release_claims", "manage_people"],
+}
+
+
+class KeyState(models.TextChoices):
+    NONE = "none", "No key"
+    SET = "set", "Set, not verified"
+    VERIFIED = "verified", "Verified: reads and acts"
+    READ_ONLY = "read_only", "Verified: reads only"
+    REJECTED = "rejected", "Rejected by Send.ai"
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile")
+    team_id = models.CharField("default team", max_length=128, blank=True, validators=[ID_VALIDATOR])
+    project_id = models.CharField("default project", max_length=128, blank=True, validators=[ID_VALIDATOR])
+    encrypted_key = models.TextField(blank=True)
+    key_last4 = models.CharField(max_length=4, blank=True)
+    key_state = models.CharField(max_length=16, choices=KeyState.choices, default=KeyState.NONE)
+    key_set_at = models.DateTimeField(null=True, blank=True)
+    key_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    key_checked_at = models.DateTimeField(null=True, blank=True)
+    key_last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        permissions = [
+            ("review_tasks", "Can open and act on tasks"),
+            ("audit_work", "Can see the audit views"),
+            ("release_claims", "Can release other people's claims on tasks"),
+            ("manage_people", "Can manage users, roles and API keys"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    @property
+    def has_key(self) -> bool:
+        return bool(self.encrypted_key)
+
+    @property
+    def key_works(self) -> bool:
+        """Whether the key may be tried: set and not known to be rejected."""
+        return self.has_key and self.key_state != KeyState.REJECTED
+
+    def api_key(self) -> str:
+        """The decrypted key, for the one call that sends it. Marks the key as used."""
+        key = crypto.decrypt(self.encrypted_key)
+        self.key_last_used_at = timezone.now()
+        Profile.objects.filter(pk=self.pk).update(key_last_used_at=self.key_last_used_at)
+        return key
+
+    def set_key(self, raw: str, by) -> None:
+        self.encrypted_key = crypto.encrypt(raw)
+        self.key_last4 = raw[-4:]
+        self.key_state = KeyState.SET
+        self.key_set_at = timezone.now()
+        self.key_set_by = by
+        self.key_checked_at = None
+        self.key_last_used_at = None
+
+    def revoke_key(self) -> None:
+        self.encrypted_key = ""
+        self.key_last4 = ""
+        self.key_state = KeyState.NONE
+        self.key_checked_at = None
+        self.key_last_used_at = None
+
+
+class KeyEvent(models.Model):
+    """Who did what to whose key, when. Never the key itself. Append-only."""
+
+    class Action(models.TextChoices):
+        SET = "set", "Set"
+        REPLACED = "replaced", "Replaced"
+        REVOKED = "revoked", "Revoked"
+        VERIFIED = "verified", "Verified"
+        ROTATED = "rotated", "Re-encrypted under the newest key"
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="key_events")
+    subject_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    @classmethod
+    def record(cls, actor, subject, action: str, outcome: str = "") -> KeyEvent:
+        return cls.objects.create(
+            actor=actor,
+            actor_name=actor.get_username() if actor else "system",
+            subject=subject,
+            subject_name=subject.get_username(),
+            action=action,
+            outcome=outcome,
+        )

@@ -1,0 +1,191 @@
+"""Sign-in, one's own account and key, and the admins' people pages.
+
+Access to people is checked in one place, `_person()` / `_people_admin()`,
+called first in every view of that resource.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reviewer.accounts import verify as verification
+from reviewer.accounts.forms import KeyForm, NewPersonForm, PersonForm, ThrottledAuthenticationForm
+from reviewer.accounts.models import KeyEvent, Profile
+from reviewer.accounts.roles import profile_of, role_of, set_role
+
+User = get_user_model()
+
+login = auth_views.LoginView.as_view(form_class=ThrottledAuthenticationForm, redirect_authenticated_user=True)
+
+
+def _people_admin(request: HttpRequest) -> None:
+    if not request.user.has_perm("accounts.manage_people"):
+        raise PermissionDenied("Only admins manage people and their keys.")
+
+
+def _person(request: HttpRequest, user_id: int):
+    """The user `user_id`, for an admin; 403 for anyone else, 404 if there is none."""
+    _people_admin(request)
+    return get_object_or_404(User, pk=user_id)
+
+
+def _own_keys_allowed(request: HttpRequest) -> None:
+    if not settings.ALLOW_SELF_SERVICE_KEYS and not request.user.has_perm("accounts.manage_people"):
+        raise PermissionDenied("Only an admin can set your Send.ai API key.")
+
+
+def _save_key(request: HttpRequest, user, form: KeyForm) -> None:
+    profile = profile_of(user)
+    action = KeyEvent.Action.REPLACED if profile.has_key else KeyEvent.Action.SET
+    with transaction.atomic():
+        profile.set_key(form.cleaned_data["api_key"], by=request.user)
+        profile.team_id = form.cleaned_data["team_id"]
+        profile.project_id = form.cleaned_data["project_id"]
+        profile.save()
+        KeyEvent.record(request.user, user, action)
+    verdict = verification.verify(profile, request.user)
+    messages.info(request, f"Key {action.label.lower()} (ending in {profile.key_last4}). {verdict.sentence}")
+
+
+@require_GET
+def people(request: HttpRequest) -> HttpResponse:
+    _people_admin(request)
+    users = User.objects.order_by("username").select_related("profile").prefetch_related("groups")
+    rows = [(u, profile_of(u), role_of(u)) for u in users]
+    return render(request, "accounts/people.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def person_new(request: HttpRequest) -> HttpResponse:
+    _people_admin(request)
+    form = NewPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            set_role(user, form.cleaned_data["role"])
+            profile_of(user)
+        messages.success(request, f"{user.username} can now sign in.")
+        return redirect("person", user_id=user.pk)
+    return render(request, "accounts/person_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def person(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = _person(request, user_id)
+    profile = profile_of(user)
+    initial = _person_initial(user)
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if user == request.user and (form.cleaned_data["role"] != "admin" or not form.cleaned_data["is_active"]):
+            form.add_error(None, "You cannot take away your own admin role or deactivate yourself.")
+        else:
+            with transaction.atomic():
+                user.email = form.cleaned_data["email"]
+                user.is_active = form.cleaned_data["is_active"]
+                user.save(update_fields=["email", "is_active"])
+                set_role(user, form.cleaned_data["role"] or None)
+                profile.team_id = form.cleaned_data["team_id"]
+                profile.project_id = form.cleaned_data["project_id"]
+                profile.save(update_fields=["team_id", "project_id"])
+            messages.success(request, f"Saved {user.username}.")
+            return redirect("person", user_id=user.pk)
+    return _person_page(request, user, form, KeyForm(initial=initial))
+
+
+def _person_page(request: HttpRequest, user, form: PersonForm, key_form: KeyForm) -> HttpResponse:
+    context = {
+        "person": user,
+        "profile": profile_of(user),
+        "form": form,
+        "key_form": key_form,
+        "events": KeyEvent.objects.filter(subject=user)[:50],
+    }
+    return render(request, "accounts/person.html", context, status=400 if form.errors or key_form.errors else 200)
+
+
+def _person_initial(user) -> dict:
+    profile = profile_of(user)
+    return {
+        "email": user.email,
+        "role": role_of(user) or "",
+        "team_id": profile.team_id,
+        "project_id": profile.project_id,
+        "is_active": user.is_active,
+    }
+
+
+@require_POST
+def person_key(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = _person(request, user_id)
+    form = KeyForm(request.POST)
+    if not form.is_valid():
+        return _person_page(request, user, PersonForm(initial=_person_initial(user)), form)
+    _save_key(request, user, form)
+    return redirect("person", user_id=user.pk)
+
+
+@require_POST
+def person_key_revoke(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = _person(request, user_id)
+    _revoke(request, user)
+    return redirect("person", user_id=user.pk)
+
+
+@require_POST
+def person_key_verify(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = _person(request, user_id)
+    verdict = verification.verify(profile_of(user), request.user)
+    messages.info(request, verdict.sentence)
+    return redirect("person", user_id=user.pk)
+
+
+def _revoke(request: HttpRequest, user) -> None:
+    profile = profile_of(user)
+    if not profile.has_key:
+        messages.info(request, "There was no key to revoke.")
+        return
+    with transaction.atomic():
+        profile.revoke_key()
+        profile.save()
+        KeyEvent.record(request.user, user, KeyEvent.Action.REVOKED)
+    messages.success(request, "The key was removed from Reviewer. Revoke it in Send.ai too if it leaked.")
+
+
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    profile: Profile = profile_of(request.user)
+    form = KeyForm(request.POST or None, initial={"team_id": profile.team_id, "project_id": profile.project_id})
+    if request.method == "POST":
+        _own_keys_allowed(request)
+        if form.is_valid():
+            _save_key(request, request.user, form)
+            return redirect("account")
+    context = {
+        "profile": profile,
+        "key_form": form,
+        "self_service": settings.ALLOW_SELF_SERVICE_KEYS or request.user.has_perm("accounts.manage_people"),
+        "events": KeyEvent.objects.filter(subject=request.user)[:20],
+    }
+    return render(request, "accounts/account.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def account_key_verify(request: HttpRequest) -> HttpResponse:
+    verdict = verification.verify(profile_of(request.user), request.user)
+    messages.info(request, verdict.sentence)
+    return redirect("account")
+
+
+@require_POST
+def account_key_revoke(request: HttpRequest) -> HttpResponse:
+    _own_keys_allowed(request)
+    _revoke(request, request.user)
+    return redirect("account")

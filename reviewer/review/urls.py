@@ -1,0 +1,8 @@
+from django.urls import path
+
+from reviewer.review import views
+
+urlpatterns = [
+    path("review/open/", views.open_task, name="open-task"),
+    path("review/<str:team_id>/<str:project_id>/<str:task_id>/", views.task, name="task"),
+]

@@ -1,0 +1,77 @@
+"""Sign-in, sign-out and throttling against password guessing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _login(client, username, password):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_it_signs_in_and_out(client, people):
+    response = _login(client, "rita", PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get("/").status_code == 200
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_a_wrong_password_shows_the_form_again_with_the_user_name(client, people):
+    response = _login(client, "rita", "wrong")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Please enter a correct username and password" in page
+    assert 'value="rita"' in page
+
+
+def test_it_throttles_after_repeated_failures(client, people, settings):
+    settings.LOGIN_FAILURE_LIMIT = 5
+    for _ in range(5):
+        assert "Please enter a correct" in _login(client, "rita", "guess").content.decode()
+    response = _login(client, "rita", PASSWORD)
+    assert response.status_code == 200
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_throttling_counts_per_address_across_user_names(client, people, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for name in ("rita", "leo", "ada"):
+        _login(client, name, "guess")
+    assert "Too many failed sign-ins" in _login(client, "sam", PASSWORD).content.decode()
+
+
+def test_the_window_passes(client, people, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    _login(client, "rita", "guess")
+    _login(client, "rita", "guess")
+    assert "Too many" in _login(client, "rita", PASSWORD).content.decode()
+    cache.clear()  # what the window's expiry does
+    assert _login(client, "rita", PASSWORD).status_code == 302
+
+
+def test_the_sign_in_form_needs_csrf(people):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    assert _login(client, "rita", PASSWORD).status_code == 403
+
+
+def test_a_password_reset_mail_is_sent(client, people, mailoutbox):
+    response = client.post("/accounts/password_reset/", {"email": "rita@example.com"})
+    assert response.status_code == 302
+    [mail] = mailoutbox
+    assert "/accounts/reset/" in mail.body
+    assert mail.subject == "Reset your Reviewer password"
