@@ -5,4 +5,10 @@ from reviewer.review import views
 urlpatterns = [
     path("review/open/", views.open_task, name="open-task"),
     path("review/<str:team_id>/<str:project_id>/<str:task_id>/", views.task, name="task"),
+    path("review/<str:team_id>/<str:project_id>/<str:task_id>/act/<str:action>/", views.act, name="task-act"),
+    path(
+        "review/<str:team_id>/<str:project_id>/<str:task_id>/page/<str:page_id>/image/",
+        views.page_image,
+        name="page-image",
+    ),
 ]

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django import forms
+
+from reviewer import sendai
+from reviewer.review.models import IssueType
+
+OTHER = "other"
+
+
+def issue_types() -> list[sendai.Issue]:
+    """The contract's five common issue types, then the ones an admin added."""
+    extra = IssueType.objects.filter(active=True).order_by("label")
+    common = {i.value for i in sendai.COMMON_ISSUES}
+    return [*sendai.COMMON_ISSUES, *(sendai.Issue(t.label, t.value) for t in extra if t.value not in common)]
+
+
+class ReportForm(forms.Form):
+    issues = forms.MultipleChoiceField(
+        label="Issues", required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    other = forms.CharField(
+        label="Other issue",
+        required=False,
+        max_length=200,
+        help_text="Describe an issue that is not in the list.",
+    )
+    message = forms.CharField(label="Message", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._types = issue_types()
+        self.fields["issues"].choices = [(t.value, t.label) for t in self._types]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("issues") and not (data.get("other") or "").strip():
+            raise forms.ValidationError("Choose at least one issue, or describe another one.", code="no_issue")
+        return data
+
+    def chosen_issues(self) -> list[sendai.Issue]:
+        chosen = set(self.cleaned_data["issues"])
+        out = [t for t in self._types if t.value in chosen]
+        other = self.cleaned_data["other"].strip()
+        if other:
+            out.append(sendai.Issue(other, OTHER))
+        return out
+
+    def error_list(self) -> list[str]:
+        return [str(e) for errors in self.errors.values() for e in errors]

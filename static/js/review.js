@@ -1,0 +1,195 @@
+// The review screen's keyboard and pointer behaviour. Everything here improves a page
+// that already works without it: items are links to their regions, actions are forms.
+(function () {
+  "use strict";
+
+  var zoom = { mode: "width", scale: 1 };
+  var hidden = {};
+  var lowOnly = false;
+
+  function viewer() { return document.getElementById("viewer"); }
+  function svg() { var v = viewer(); return v && v.querySelector(".page-svg"); }
+  function canvas() { var v = viewer(); return v && v.querySelector(".canvas"); }
+  function entries() {
+    var v = viewer();
+    if (!v) return [];
+    return Array.prototype.filter.call(v.querySelectorAll("[data-select]"), function (a) {
+      return !a.closest(".is-hidden");
+    });
+  }
+
+  // Selection: an item in the list and its region on the page, together.
+  function select(domId, focusList) {
+    var v = viewer();
+    if (!v) return;
+    v.querySelectorAll(".selected").forEach(function (el) { el.classList.remove("selected"); });
+    v.querySelectorAll("[aria-current='true'][data-select]").forEach(function (el) { el.removeAttribute("aria-current"); });
+    var region = document.getElementById(domId);
+    var entry = v.querySelector("[data-select='" + CSS.escape(domId) + "']");
+    if (region) {
+      region.classList.add("selected");
+      region.scrollIntoView({ block: "center", inline: "center", behavior: "instant" });
+    }
+    if (entry) {
+      entry.setAttribute("aria-current", "true");
+      entry.closest("li").classList.add("selected");
+      if (focusList) entry.focus({ preventScroll: false });
+      else entry.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function step(delta) {
+    var list = entries();
+    if (!list.length) return;
+    var current = list.findIndex(function (a) { return a.getAttribute("aria-current") === "true"; });
+    var next = current < 0 ? (delta > 0 ? 0 : list.length - 1) : Math.min(Math.max(current + delta, 0), list.length - 1);
+    select(list[next].getAttribute("data-select"), true);
+  }
+
+  // Zoom: fit width, fit page, or steps; the canvas scrolls to pan.
+  function applyZoom() {
+    var s = svg(), c = canvas();
+    if (!s || !c) return;
+    var box = s.viewBox.baseVal;
+    var fitWidth = c.clientWidth / box.width;
+    var fitPage = Math.min(fitWidth, c.clientHeight / box.height);
+    var scale = zoom.mode === "width" ? fitWidth : zoom.mode === "page" ? fitPage : zoom.scale;
+    zoom.scale = scale;
+    s.style.width = Math.round(box.width * scale) + "px";
+    s.style.height = Math.round(box.height * scale) + "px";
+    var out = viewer().querySelector(".zoom-level");
+    if (out) out.textContent = Math.round(scale * 100) + "%";
+  }
+
+  function setZoom(how) {
+    if (how === "in") { zoom.mode = "step"; zoom.scale = zoom.scale * 1.25; }
+    else if (how === "out") { zoom.mode = "step"; zoom.scale = zoom.scale / 1.25; }
+    else zoom.mode = how;
+    zoom.scale = Math.min(Math.max(zoom.scale, 0.05), 8);
+    applyZoom();
+  }
+
+  // Visibility: kinds toggled off, and low-confidence only.
+  function applyFilters() {
+    var v = viewer();
+    if (!v) return;
+    var threshold = parseFloat(v.dataset.threshold);
+    v.querySelectorAll("[data-kind-toggle]").forEach(function (box) {
+      box.checked = !hidden[box.getAttribute("data-kind-toggle")];
+    });
+    var only = v.querySelector("[data-low-only]");
+    if (only) only.checked = lowOnly;
+    v.querySelectorAll(".item, .entry").forEach(function (el) {
+      var conf = parseFloat(el.dataset.confidence);
+      var low = conf < threshold;
+      el.classList.toggle("low", low);
+      el.classList.toggle("is-hidden", !!hidden[el.dataset.kind] || (lowOnly && !low));
+    });
+  }
+
+  function toggleKind(kind) { hidden[kind] = !hidden[kind]; applyFilters(); }
+
+  function setThreshold(value) {
+    var v = viewer();
+    v.dataset.threshold = value;
+    var out = v.querySelector("[data-threshold-output]");
+    if (out) out.textContent = parseFloat(value).toFixed(2);
+    v.querySelectorAll("[data-page-link]").forEach(function (a) {
+      ["href", "hx-get"].forEach(function (attr) {
+        var url = a.getAttribute(attr);
+        if (url) a.setAttribute(attr, url.replace(/threshold=[^&]*/, "threshold=" + value));
+      });
+    });
+    applyFilters();
+  }
+
+  function goPage(delta) {
+    var v = viewer();
+    if (!v) return;
+    var target = parseInt(v.dataset.page, 10) + delta;
+    var link = v.querySelector("[data-page-link='" + target + "']");
+    if (link) link.click();
+  }
+
+  function clickAction(name) {
+    var button = document.querySelector("#task-state button[data-action='" + name + "']");
+    if (button && !button.disabled) button.click();
+    else if (button) button.focus();
+  }
+
+  function openDetails(name) {
+    var details = document.querySelector("#task-state details[data-details='" + name + "']");
+    if (!details) return;
+    details.open = true;
+    var target = details.querySelector("button:not([disabled]), input, textarea") || details.querySelector("summary");
+    target.focus();
+  }
+
+  var keys = {
+    "j": function () { step(1); }, "k": function () { step(-1); },
+    "]": function () { goPage(1); }, "[": function () { goPage(-1); },
+    "+": function () { setZoom("in"); }, "=": function () { setZoom("in"); }, "-": function () { setZoom("out"); },
+    "w": function () { setZoom("width"); }, "0": function () { setZoom("page"); },
+    "1": function () { toggleKind("annotation"); }, "2": function () { toggleKind("checkbox"); },
+    "3": function () { toggleKind("segment"); }, "4": function () { toggleKind("signature"); },
+    "l": function () { lowOnly = !lowOnly; applyFilters(); },
+    "c": function () { clickAction("complete"); }, "a": function () { clickAction("approve"); },
+    "d": function () { clickAction("disapprove"); }, "u": function () { clickAction("unlock"); },
+    "x": function () { openDetails("discard"); }, "r": function () { openDetails("report"); },
+    "?": function () { var d = document.getElementById("shortcuts"); if (d && !d.open) d.showModal(); }
+  };
+
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t.closest && t.closest("input, textarea, select, [contenteditable]")) {
+      if (e.key === "Escape") t.blur();
+      return;
+    }
+    if (e.key === "Escape") {
+      document.querySelectorAll("#task-state details[open]").forEach(function (d) { d.open = false; });
+      return;
+    }
+    var handler = keys[e.key];
+    if (handler && document.getElementById("task-state")) { e.preventDefault(); handler(); }
+  });
+
+  document.addEventListener("click", function (e) {
+    var entry = e.target.closest("[data-select]");
+    if (entry) { e.preventDefault(); select(entry.getAttribute("data-select"), false); return; }
+    var region = e.target.closest(".page-svg .item");
+    if (region) { select(region.id, true); return; }
+    var z = e.target.closest("[data-zoom]");
+    if (z) { setZoom(z.getAttribute("data-zoom")); }
+  });
+
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (t.matches("[data-kind-toggle]")) toggleKind(t.getAttribute("data-kind-toggle"));
+    if (t.matches("[data-low-only]")) { lowOnly = t.checked; applyFilters(); }
+  });
+  document.addEventListener("input", function (e) {
+    if (e.target.matches("[data-threshold-input]")) setThreshold(e.target.value);
+  });
+
+  // Pan by dragging the page.
+  var drag = null;
+  document.addEventListener("pointerdown", function (e) {
+    var c = e.target.closest(".canvas");
+    if (!c || e.target.closest(".item") || e.button !== 0) return;
+    drag = { c: c, x: e.clientX, y: e.clientY, left: c.scrollLeft, top: c.scrollTop };
+  });
+  document.addEventListener("pointermove", function (e) {
+    if (!drag) return;
+    drag.c.scrollLeft = drag.left - (e.clientX - drag.x);
+    drag.c.scrollTop = drag.top - (e.clientY - drag.y);
+  });
+  document.addEventListener("pointerup", function () { drag = null; });
+
+  function init() { applyZoom(); applyFilters(); }
+  document.addEventListener("DOMContentLoaded", init);
+  document.addEventListener("htmx:afterSettle", function (e) {
+    if (e.target.id === "viewer" || e.target.querySelector && e.target.querySelector("#viewer")) init();
+  });
+  window.addEventListener("resize", function () { if (zoom.mode !== "step") applyZoom(); });
+})();
