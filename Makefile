@@ -13,7 +13,7 @@ TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production FERNET_KEYS=$(TES
 	SANDBOX_ENABLED=True SECURE_COOKIES=False
 TEST_FERNET_KEY := dGVzdC1vbmx5LWZlcm5ldC1rZXktMzItYnl0ZXMhISE=
 
-.PHONY: demo test test-sqlite test-postgres lint install install-dev clean
+.PHONY: demo test test-sqlite test-postgres lint install install-dev browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,10 +47,20 @@ demo: install .demo/secret_key .demo/fernet_key
 
 test: test-sqlite test-postgres
 
-test-sqlite: install-dev
+# Browser tests: Debian's chromium (no browser download) and axe-core from npm.
+browser-deps: tests/browser/node_modules/.installed
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --silent
+	touch $@
+
+test-sqlite: install-dev browser-deps
 	$(TEST_ENV) $(BIN)/pytest
 
-test-postgres: install-dev
+test-postgres: install-dev browser-deps
 	$(TEST_ENV) DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest
 
 lint: install-dev
@@ -59,4 +69,4 @@ lint: install-dev
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) static-collected .test-db.sqlite3*
+	rm -rf $(VENV) static-collected tests/browser/node_modules test-artifacts

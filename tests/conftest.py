@@ -68,10 +68,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def collected_static():
-    """Collect static files once, so pages render with the manifest storage as in production."""
+def collected_static(tmp_path_factory):
+    """Collect static files once, so pages render with the manifest storage as in production.
+
+    Into a folder of this run's own, so that test runs side by side do not collide.
+    """
+    from django.conf import settings
     from django.core.management import call_command
 
+    settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
     call_command("collectstatic", interactive=False, verbosity=0)
 
 

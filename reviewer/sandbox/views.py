@@ -38,6 +38,9 @@ ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 MAX_BODY = 64 * 1024
 MAX_LIMIT = 200
+# Cursors outside these bounds cannot be ours, and near the calendar's ends conversions overflow.
+EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
 NOT_FOUND = "Task not found, or this API key has no access to it."
 
 View = Callable[..., JsonResponse | HttpResponse]
@@ -225,8 +228,11 @@ def _report(request: HttpRequest, team_id: str, project_id: str, task_id: str) -
 def _parse_cursor(cursor: str) -> tuple[dt.datetime, int]:
     try:
         created, _, pk = base64.urlsafe_b64decode(cursor.encode() + b"==").decode().partition("|")
-        return dt.datetime.fromisoformat(created), int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        when, number = dt.datetime.fromisoformat(created), int(pk)
+        if when.tzinfo is None or not 0 <= number < 2**63 or not EARLIEST <= when <= LATEST:
+            raise ValueError(cursor)
+        return when.astimezone(dt.UTC), number
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.") from None
 
 
@@ -246,7 +252,8 @@ def task_list(request: HttpRequest, team_id: str, project_id: str) -> JsonRespon
         raise ApiError(400, "invalid_request", f"status: unknown value {unknown[0]!r}; use one of {', '.join(Status)}.")
     if statuses:
         tasks = tasks.filter(status__in=statuses)
-    if upload_id := request.GET.get("upload_id"):
+    if "upload_id" in request.GET:
+        upload_id = request.GET["upload_id"]
         _check_ids(upload_id=upload_id)
         tasks = tasks.filter(upload__upload_id=upload_id)
     try:

@@ -1,0 +1,44 @@
+"""manage.py sandbox_load: load tasks from a JSON file into the sandbox (see reviewer/sandbox/loading.py)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reviewer.sandbox.loading import ID_PATTERN, LoadError, parse_file, write_tasks
+
+
+class Command(BaseCommand):
+    help = (
+        'Load sandbox tasks from a JSON file: a task object, a {"payload": task} envelope, or a list of either. '
+        "Tasks are loaded as given (status, approval, export times, pages); unknown fields and the file's project_id "
+        "are ignored. The team and project are created if missing. The whole file is checked first: on any problem "
+        "nothing is loaded. A task whose ID already exists in the project is an error, unless --replace."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", help="The JSON file to load.")
+        parser.add_argument("--team", required=True, help="The team's ID, e.g. team_demo (created if missing).")
+        parser.add_argument("--project", required=True, help="The project's ID, e.g. proj_demo (created if missing).")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Overwrite tasks whose ID already exists in the project (their reports are kept).",
+        )
+
+    def handle(self, *args, file: str, team: str, project: str, replace: bool, **options) -> None:
+        for option, value in (("--team", team), ("--project", project)):
+            if not ID_PATTERN.match(value):
+                raise CommandError(f"{option} {value!r} is not a valid ID (expected {ID_PATTERN.pattern}).")
+        try:
+            tasks = parse_file(file)
+            result = write_tasks(team, project, tasks, replace=replace)
+        except LoadError as e:
+            raise CommandError(str(e)) from None
+        if result.team_created:
+            self.stdout.write(f"Created team {team}")
+        if result.project_created:
+            self.stdout.write(f"Created project {team}/{project}")
+        count = len(result.created) + len(result.replaced)
+        replaced = f" ({len(result.replaced)} replaced)" if result.replaced else ""
+        noun = "task" if count == 1 else "tasks"
+        self.stdout.write(self.style.SUCCESS(f"Loaded {count} {noun} into {team}/{project}{replaced}."))
