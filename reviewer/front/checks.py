@@ -45,12 +45,15 @@ def check_sendai_api_url(app_configs, **kwargs):
 
 @register()
 def check_timeouts(app_configs, **kwargs):
-    total = settings.SENDAI_CONNECT_TIMEOUT + settings.SENDAI_READ_TIMEOUT
-    if total >= settings.GUNICORN_TIMEOUT:
+    from reviewer.sendai.client import RETRY_AFTER_CAP
+
+    # A GET may be tried twice, with a Retry-After wait between (see reviewer/sendai/client.py).
+    worst = 2 * (settings.SENDAI_CONNECT_TIMEOUT + settings.SENDAI_READ_TIMEOUT) + RETRY_AFTER_CAP
+    if worst >= settings.GUNICORN_TIMEOUT:
         return [
             Error(
-                f"SENDAI_CONNECT_TIMEOUT + SENDAI_READ_TIMEOUT ({total:g}s) must be below "
-                f"GUNICORN_TIMEOUT ({settings.GUNICORN_TIMEOUT}s).",
+                f"A Send.ai call can take up to {worst:g}s (two tries of SENDAI_CONNECT_TIMEOUT + "
+                f"SENDAI_READ_TIMEOUT, and a wait), which is not below GUNICORN_TIMEOUT ({settings.GUNICORN_TIMEOUT}s).",
                 hint="Otherwise a slow upstream gets the worker killed before the console can answer.",
                 id="reviewer.E002",
             )

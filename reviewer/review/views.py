@@ -19,17 +19,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRefresh
+from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from reviewer import sendai
 from reviewer.accounts.crypto import UndecryptableKey
 from reviewer.accounts.models import KeyState, Profile
 from reviewer.accounts.roles import profile_of
+from reviewer.queue import claims
+from reviewer.queue.models import Entry
 from reviewer.review import overlays, rules
 from reviewer.review.forms import ReportForm
 from reviewer.review.models import Action, ActionRecord, Outcome
 
 ACTIONS = ("complete", "discard", "report", "approve", "disapprove", "unlock")
+MOVE_ON = ("complete", "discard")  # actions that end a review
 PARTIALS = {"task-state": "state", "viewer": "viewer"}
 DEFAULT_THRESHOLD = 0.8
 
@@ -51,8 +55,8 @@ def _reviewer(request: HttpRequest) -> Profile:
 
 def _check_ids(*ids: str) -> None:
     try:
-        for value in ids:
-            sendai.check_id(value, "ID")
+        for value, kind in zip(ids, ("team", "project", "task", "page"), strict=False):
+            sendai.check_id(value, kind)
     except sendai.InvalidId:
         raise Http404("No task has such an ID.") from None
 
@@ -96,8 +100,38 @@ def _page_number(request: HttpRequest, task: sendai.Task) -> int:
     return min(max(number, 1), max(len(task.pages), 1))
 
 
+def _claim(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task, *, take: bool) -> dict:
+    """The queue's view of this task: who holds it, and whether that is the viewer.
+
+    Opening a task that is in review claims it for the viewer, unless someone
+    else holds it; the entry learns the status the upstream just showed.
+    """
+    entry = Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).first()
+    if entry is None:
+        return {"entry": None, "holder": None, "mine": False}
+    claims.remember(ids[0], ids[1], task, entry.source)
+    if take and task.status == "REVIEWING":
+        entry = claims.hold(entry.pk, request.user)
+    else:
+        entry.refresh_from_db()
+    holder = entry.holder()
+    return {"entry": entry, "holder": holder, "mine": bool(holder and holder.pk == request.user.pk)}
+
+
+def _held_by_other(claim: dict) -> str | None:
+    holder = claim["holder"]
+    if holder is None or claim["mine"]:
+        return None
+    since = timezone.localtime(claim["entry"].claimed_at).strftime("%H:%M")
+    return f"{holder.get_username()} is working on this task (since {since} UTC); you can only look."
+
+
 def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task, **extra) -> dict:
     team_id, project_id, task_id = ids
+    claim = extra.pop("claim", None) or _claim(request, ids, task, take=False)
+    unavailable = rules.unavailable_because(task)
+    if reason := _held_by_other(claim):
+        unavailable = dict.fromkeys(unavailable, reason)
     threshold = _threshold(request)
     number = _page_number(request, task)
     page = task.pages[number - 1] if task.pages else None
@@ -111,7 +145,10 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
         "project_id": project_id,
         "task_id": task_id,
         "task_url": reverse("task", args=ids),
-        "unavailable": rules.unavailable_because(task),
+        "unavailable": unavailable,
+        "claim": claim,
+        "claim_notice": _held_by_other(claim),
+        "can_release": request.user.has_perm("accounts.release_claims"),
         "report_form": extra.pop("report_form", None) or ReportForm(),
         "token": uuid.uuid4().hex,
         "threshold": threshold,
@@ -165,7 +202,8 @@ def task(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> H
         return render(request, "review/unavailable.html", context, status=503)
     if not request.htmx:
         _record(request, ids, Action.OPEN, Outcome.OK, started, result.request_id, status=200, task=result.task)
-    return render(request, _template(request), _context(request, ids, result.task))
+    claim = _claim(request, ids, result.task, take=not request.htmx)
+    return render(request, _template(request), _context(request, ids, result.task, claim=claim))
 
 
 @require_GET
@@ -238,6 +276,12 @@ def act(request: HttpRequest, team_id: str, project_id: str, task_id: str, actio
             task = client.get(*ids).task
             notice = {"level": "error", "text": "Check the report: " + " ".join(form.error_list())}
             return _after(request, ids, task, notice, form, status=400)
+        entry = Entry.objects.filter(team_id=team_id, project_id=project_id, task_id=task_id).first()
+        if entry and (holder := entry.holder()) and holder.pk != request.user.pk:
+            task = client.get(*ids).task
+            reason = _held_by_other({"entry": entry, "holder": holder, "mine": False})
+            _record(request, ids, action, Outcome.REFUSED, started, None, code="claimed", message=reason)
+            return _after(request, ids, task, {"level": "error", "text": reason}, form, status=409)
         token = request.POST.get("token", "")
         if token and not cache.add(f"action-token:{request.user.pk}:{token}", 1, timeout=3600):
             task = client.get(*ids).task
@@ -269,7 +313,33 @@ def act(request: HttpRequest, team_id: str, project_id: str, task_id: str, actio
             task=result.task)
     text = _done_sentence(action, result)
     notice = {"level": "warning" if result.warning else "success", "text": text}
+    if action in MOVE_ON:
+        moved = _move_on(request, profile, ids, result.task, notice)
+        if moved is not None:
+            return moved
     return _after(request, ids, result.task, notice, None)
+
+
+def _move_on(request: HttpRequest, profile: Profile, ids, task: sendai.Task, notice: dict) -> HttpResponse | None:
+    """After finishing a task: release its claim, and open the next one for those who chose so."""
+    entry = Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).first()
+    if entry is not None:
+        claims.remember(*ids[:2], task, entry.source)
+        claims.release(entry.pk, request.user)
+    if not profile.auto_advance or entry is None:
+        return None
+    messages.success(request, notice["text"])
+    try:
+        found = claims.next_task(request.user, sendai.Client(profile.api_key()))
+    except sendai.SendaiError as e:
+        messages.error(request, f"The next task could not be opened: {e}")
+        found = None
+    if found is None:
+        messages.info(request, "Nothing else is waiting for review.")
+        url = reverse("queue")
+    else:
+        url = reverse("task", args=[found[0].team_id, found[0].project_id, found[0].task_id])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _done_sentence(action: str, result: sendai.TaskResult) -> str:
@@ -281,9 +351,7 @@ def _done_sentence(action: str, result: sendai.TaskResult) -> str:
         "disapprove": "Disapproved: the task leaves the training data.",
         "unlock": "Unlocked: the task is back in review.",
     }[action]
-    if result.warning:
-        return f"The report was stored, but Send.ai warns: {result.warning}"
-    return done
+    return result.warning or done
 
 
 def _after(request, ids, task, notice, form, status: int = 200) -> HttpResponse:

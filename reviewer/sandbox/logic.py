@@ -20,6 +20,9 @@ from reviewer.sandbox.models import FINAL_STATUSES, ApiKey, Report, Status, Task
 
 logger = logging.getLogger(__name__)
 
+# White space as JSON Schema's (ECMAScript's) \s knows it, so that the OpenAPI description's
+# pattern "\S" and these checks agree on what a blank string is.
+BLANK = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 MAX_ISSUES = 50
 MAX_TEXT = 500
 MAX_MESSAGE = 10_000
@@ -192,8 +195,9 @@ def validate_report(body: Any) -> tuple[list[dict[str, str]], str | None]:
             raise _refuse("invalid_request", f"issues[{i}]: must be an object with label and value.")
         for field in ("label", "value"):
             value = issue.get(field)
-            if not isinstance(value, str) or not value.strip():
+            if not isinstance(value, str) or not value.strip(BLANK):
                 raise _refuse("invalid_request", f"issues[{i}].{field}: must be a non-empty string.")
+            _require_unicode(value, f"issues[{i}].{field}")
             if len(value) > MAX_TEXT:
                 raise _refuse("invalid_request", f"issues[{i}].{field}: at most {MAX_TEXT} characters.")
         clean.append({"label": issue["label"], "value": issue["value"]})
@@ -202,7 +206,19 @@ def validate_report(body: Any) -> tuple[list[dict[str, str]], str | None]:
         raise _refuse("invalid_request", "message: must be a string.")
     if message is not None and len(message) > MAX_MESSAGE:
         raise _refuse("invalid_request", f"message: at most {MAX_MESSAGE} characters.")
+    if message is not None:
+        _require_unicode(message, "message")
     return clean, message
+
+
+def _require_unicode(value: str, field: str) -> None:
+    """JSON can carry lone surrogates, which are no text and cannot be stored."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _refuse("invalid_request", f"{field}: contains characters that are not valid Unicode.") from None
+    if "\x00" in value:
+        raise _refuse("invalid_request", f"{field}: must not contain NUL characters.")
 
 
 def store_report(task: Task, key: ApiKey, issues: list[dict[str, str]], message: str | None) -> Report:

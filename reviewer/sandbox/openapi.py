@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
+# Some character that is not white space, and no NUL anywhere.
+TEXT_PATTERN = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
 STATUSES = ["PROCESSING", "REVIEWING", "COMPLETED", "FAILED", "DISCARDED", "FILTERED"]
 
 
@@ -152,8 +154,8 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["label", "value"],
         "properties": {
-            "label": {"type": "string", "minLength": 1, "maxLength": 500, "pattern": r"\S"},
-            "value": {"type": "string", "minLength": 1, "maxLength": 500, "pattern": r"\S"},
+            "label": {"type": "string", "minLength": 1, "maxLength": 500, "pattern": TEXT_PATTERN},
+            "value": {"type": "string", "minLength": 1, "maxLength": 500, "pattern": TEXT_PATTERN},
         },
     },
     "ReportRequest": {
@@ -161,7 +163,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["issues"],
         "properties": {
             "issues": {"type": "array", "minItems": 1, "maxItems": 50, "items": _ref("Issue")},
-            "message": {"type": ["string", "null"], "maxLength": 10000},
+            "message": {"type": ["string", "null"], "maxLength": 10000, "pattern": r"^[^\u0000]*$"},
         },
     },
 }

@@ -34,8 +34,8 @@ from reviewer.sandbox.openapi import openapi_document
 
 logger = logging.getLogger(__name__)
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
-REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+REQUEST_ID_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 MAX_BODY = 64 * 1024
 MAX_LIMIT = 200
 # Cursors outside these bounds cannot be ours, and near the calendar's ends conversions overflow.
@@ -74,7 +74,7 @@ def api(*methods: str) -> Callable[[View], View]:
             except ApiError as e:
                 response = error_response(e.status, e.code, e.message, e.headers)
             request_id = request.headers.get("X-Request-ID", "")
-            if REQUEST_ID_RE.match(request_id):
+            if REQUEST_ID_RE.fullmatch(request_id):
                 response["X-Request-ID"] = request_id
             else:
                 request_id = "-"
@@ -116,7 +116,7 @@ def _authenticate(request: HttpRequest) -> ApiKey:
 
 def _check_ids(**ids: str) -> None:
     for name, value in ids.items():
-        if not ID_RE.match(value):
+        if not ID_RE.fullmatch(value):
             raise ApiError(
                 400, "invalid_id", f"{name} must be 1 to 128 letters, digits, '_', '.' or '-', starting with one."
             )

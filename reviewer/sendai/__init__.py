@@ -1,0 +1,70 @@
+"""The Send.ai v2 Task API client (docs: /work/shared/sendai-api.md).
+
+from reviewer import sendai
+
+try:
+    result = sendai.Client(key).complete(team_id, project_id, task_id)
+except sendai.SendaiError as e:
+    messages.error(request, str(e))  # a sentence for the reviewer; e.request_id traces the call
+"""
+
+from reviewer.sendai.client import Client, check_id
+from reviewer.sendai.errors import (
+    InvalidId,
+    InvalidKey,
+    InvalidReport,
+    ListingUnavailable,
+    MissingScope,
+    NotFound,
+    ProtocolError,
+    Refused,
+    SendaiError,
+    Unavailable,
+    ValidationFailed,
+)
+from reviewer.sendai.types import (
+    COMMON_ISSUES,
+    Annotation,
+    Checkbox,
+    Issue,
+    Meta,
+    Page,
+    PageImage,
+    Segment,
+    Signature,
+    Status,
+    Task,
+    TaskList,
+    TaskResult,
+    parse_task,
+)
+
+__all__ = [
+    "COMMON_ISSUES",
+    "Annotation",
+    "Checkbox",
+    "Client",
+    "InvalidId",
+    "InvalidKey",
+    "InvalidReport",
+    "Issue",
+    "ListingUnavailable",
+    "Meta",
+    "MissingScope",
+    "NotFound",
+    "Page",
+    "PageImage",
+    "ProtocolError",
+    "Refused",
+    "Segment",
+    "SendaiError",
+    "Signature",
+    "Status",
+    "Task",
+    "TaskList",
+    "TaskResult",
+    "Unavailable",
+    "ValidationFailed",
+    "check_id",
+    "parse_task",
+]

@@ -1,0 +1,467 @@
+"""The Send.ai v2 Task API client: one method per endpoint, called with one user's API key.
+
+    client = Client(api_key)
+    result = client.get("team_1", "proj_1", "task_1")  # a TaskResult; result.task is the Task
+
+Every call checks its IDs before anything is sent (InvalidId), goes through the one pooled
+session of the process, sends an X-Request-ID (the caller's, or a fresh uuid4 hex), logs
+method, path, status, duration and request ID to "reviewer.sendai", and raises a SendaiError
+subclass (errors.py) for anything but success. The key goes in the Authorization header
+and nowhere else: not in logs, not in exception messages.
+
+Timeouts: the session's adapter gives every request the (SENDAI_CONNECT_TIMEOUT,
+SENDAI_READ_TIMEOUT) timeout from settings. The read timeout bounds each wait for data,
+not a whole transfer; an upstream that trickles bytes can stretch a call past it.
+
+Retries: GETs only, once, on a 429, 502 or 503 answer, after its Retry-After (capped at
+RETRY_AFTER_CAP seconds) or at once (urllib3 does not back off before a first retry).
+Timeouts and broken connections are not retried: a slow upstream would only get slower,
+and the worst case would grow by a whole timeout per retry. An action (POST) is sent
+exactly once, whatever happens. Worst case for a GET: 2 × (connect + read timeout) +
+RETRY_AFTER_CAP, 28.1 s with the default settings, below gunicorn's 30 s; for a POST:
+connect + read timeout, 13.05 s.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from http.cookiejar import DefaultCookiePolicy
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.util import Retry
+
+from reviewer.sendai.errors import (
+    InvalidId,
+    InvalidKey,
+    InvalidReport,
+    ListingUnavailable,
+    MissingScope,
+    NotFound,
+    ProtocolError,
+    Refused,
+    Unavailable,
+    ValidationFailed,
+)
+from reviewer.sendai.types import Issue, PageImage, TaskList, TaskResult, as_object, malformed, parse_task
+
+logger = logging.getLogger("reviewer.sendai")
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,1024}")  # visible ASCII: nothing that could break a header
+MAX_BYTES = 20 * 1024 * 1024  # the largest answer read: a task or a page image
+MAX_ERROR_BYTES = 64 * 1024  # what is read of an error answer
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+RETRY_AFTER_CAP = 2
+JSON = "application/json"
+
+
+class TimeoutAdapter(HTTPAdapter):
+    """An adapter that sends no request without the (connect, read) timeout from settings."""
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = (settings.SENDAI_CONNECT_TIMEOUT, settings.SENDAI_READ_TIMEOUT)
+        return super().send(request, *args, **kwargs)
+
+
+class Session(requests.Session):
+    """The pooled session shared by every thread and user of the process; it keeps no cookies."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        retry = Retry(
+            total=1,
+            connect=0,
+            read=False,
+            other=0,
+            status_forcelist=(429, 502, 503),
+            allowed_methods=frozenset({"GET"}),
+            retry_after_max=RETRY_AFTER_CAP,
+            raise_on_status=False,
+        )
+        adapter = TimeoutAdapter(max_retries=retry)
+        self.mount("http://", adapter)
+        self.mount("https://", adapter)
+        # One user's cookie must never ride along with another user's request.
+        self.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+        self.headers["User-Agent"] = "Reviewer (Send.ai review console)"
+
+
+session = Session()
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the upstream sent back, read in full."""
+
+    method: str
+    target: str
+    status: int
+    content: bytes
+    content_type: str
+    retry_after: str | None
+    request_id: str
+
+
+class Client:
+    """The Send.ai v2 Task API, called with one user's API key; cheap to create per request."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: str) -> None:
+        self._key = key
+
+    def __repr__(self) -> str:
+        return "<sendai.Client>"
+
+    def get(self, team: str, project: str, task: str, *, request_id: str | None = None) -> TaskResult:
+        return self._task("GET", _task_path(team, project, task), "open the task", request_id)
+
+    def complete(self, team: str, project: str, task: str, *, request_id: str | None = None) -> TaskResult:
+        """Finish the review: REVIEWING → PROCESSING, `message` says so; ValidationFailed if it fails."""
+        return self._task("POST", _task_path(team, project, task, "complete"), "complete the task", request_id)
+
+    def discard(self, team: str, project: str, task: str, *, request_id: str | None = None) -> TaskResult:
+        return self._task("POST", _task_path(team, project, task, "discard"), "discard the task", request_id)
+
+    def report(
+        self,
+        team: str,
+        project: str,
+        task: str,
+        issues: Iterable[Issue],
+        message: str | None = None,
+        *,
+        request_id: str | None = None,
+    ) -> TaskResult:
+        """Report issues; a 207 (report stored, the call it triggers failed) sets `warning`."""
+        path = _task_path(team, project, task, "report")
+        body = report_body(issues, message)
+        return self._task("POST", path, "store the report", request_id, body=body, ok=(200, 201, 207))
+
+    def approve(self, team: str, project: str, task: str, *, request_id: str | None = None) -> TaskResult:
+        return self._task("POST", _task_path(team, project, task, "approve"), "approve the task", request_id)
+
+    def disapprove(self, team: str, project: str, task: str, *, request_id: str | None = None) -> TaskResult:
+        return self._task("POST", _task_path(team, project, task, "disapprove"), "disapprove the task", request_id)
+
+    def unlock(self, team: str, project: str, task: str, *, request_id: str | None = None) -> TaskResult:
+        return self._task("POST", _task_path(team, project, task, "unlock"), "unlock the task", request_id)
+
+    def list(
+        self,
+        team: str,
+        project: str,
+        *,
+        status: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        upload_id: str | None = None,
+        request_id: str | None = None,
+    ) -> TaskList:
+        """A page of tasks, oldest first, without pages (an extension: ListingUnavailable if not offered)."""
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise ValueError("limit must be a whole number of 1 or more.")
+        query = {"status": status, "limit": limit, "cursor": cursor}
+        if upload_id is not None:
+            query["upload_id"] = check_id(upload_id, "upload")
+        path = _project_path(team, project) + "/task?" + urlencode({k: v for k, v in query.items() if v is not None})
+        answer = self._send("GET", path, request_id)
+        if answer.status in (405, 501) or (answer.status == 404 and _envelope(answer.content) is None):
+            raise ListingUnavailable(
+                "This Send.ai API does not offer a task list: open tasks by their ID.",
+                request_id=answer.request_id,
+                status=answer.status,
+            )
+        self._check(answer, (200,), "list the tasks")
+        with _reading(answer):
+            body = _json(answer)
+            payload = body.get("payload")
+            if not isinstance(payload, list):
+                raise malformed("payload", "is not a list")
+            tasks = tuple(parse_task(item, f"payload[{i}]", with_pages=False) for i, item in enumerate(payload))
+            next_cursor = body.get("next_cursor")
+            if next_cursor is not None and not isinstance(next_cursor, str):
+                raise malformed("next_cursor", "is not a string")
+        return TaskList(tasks=tasks, next_cursor=next_cursor or None, request_id=answer.request_id)
+
+    def page_image(self, team: str, project: str, task: str, page: str, *, request_id: str | None = None) -> PageImage:
+        """The page as PNG, JPEG or SVG (an extension: NotFound when there is none)."""
+        path = _task_path(team, project, task) + "/page/" + quote(check_id(page, "page"), safe="") + "/image"
+        answer = self._send("GET", path, request_id, accept=", ".join(IMAGE_TYPES))
+        self._check(answer, (200,), "fetch the page image", not_found="Send.ai has no image for this page.")
+        with _reading(answer):
+            if answer.content_type not in IMAGE_TYPES:
+                raise ProtocolError(
+                    "Send.ai sent a page image of a type the console does not show "
+                    f"({answer.content_type or 'none'}): only PNG, JPEG and SVG are accepted."
+                )
+        return PageImage(content=answer.content, content_type=answer.content_type, request_id=answer.request_id)
+
+    # Internals
+
+    def _task(
+        self,
+        method: str,
+        path: str,
+        doing: str,
+        request_id: str | None,
+        *,
+        body: dict[str, Any] | None = None,
+        ok: tuple[int, ...] = (200,),
+    ) -> TaskResult:
+        answer = self._send(method, path, request_id, body=body)
+        self._check(answer, ok, doing)
+        with _reading(answer):
+            data = _json(answer)
+            if "payload" not in data:
+                raise malformed("payload", "is missing")
+            task = parse_task(data["payload"], "payload")
+        message = data.get("message")
+        warning = None
+        if answer.status == 207:
+            error = data.get("error")
+            detail = error.get("message") if isinstance(error, dict) else None
+            warning = self._clean(detail) if isinstance(detail, str) and detail.strip() else None
+            warning = warning or "The report was stored, but the call it triggers failed."
+        return TaskResult(
+            task=task,
+            request_id=answer.request_id,
+            message=self._clean(message) if isinstance(message, str) else None,
+            warning=warning,
+        )
+
+    def _send(self, method: str, path: str, request_id: str | None, *, body: Any = None, accept: str = JSON) -> Answer:
+        """Send one request and read the answer; raise Unavailable when no complete answer comes."""
+        if not isinstance(self._key, str) or not KEY_PATTERN.fullmatch(self._key):
+            raise InvalidKey("The API key is empty or has characters that an API key cannot have.")
+        if request_id is None:
+            request_id = uuid.uuid4().hex
+        elif not REQUEST_ID_PATTERN.fullmatch(request_id):
+            raise ValueError("A request ID is 1 to 128 letters, digits, '_', '.', ':' or '-'.")
+        headers = {"Authorization": f"Bearer {self._key}", "X-Request-ID": request_id, "Accept": accept}
+        url = settings.SENDAI_API_URL + path
+        started = time.monotonic()
+
+        def failed(e: requests.RequestException, message: str) -> Unavailable:
+            ms = (time.monotonic() - started) * 1000
+            logger.warning("%s %s failed: %s after %dms request_id=%s", method, path, type(e).__name__, ms, request_id)
+            return Unavailable(message, request_id=request_id)
+
+        try:
+            response = session.request(method, url, json=body, headers=headers, stream=True, allow_redirects=False)
+        except requests.ConnectTimeout as e:
+            raise failed(e, f"Send.ai could not be reached within {_seconds(settings.SENDAI_CONNECT_TIMEOUT)}.") from e
+        except requests.ReadTimeout as e:
+            raise failed(e, f"Send.ai did not answer within {_seconds(settings.SENDAI_READ_TIMEOUT)}.") from e
+        except requests.ConnectionError as e:
+            raise failed(e, "Send.ai could not be reached: the connection was refused or broken.") from e
+        except requests.RequestException as e:
+            raise failed(e, "The request to Send.ai failed.") from e
+        with response:
+            status = response.status_code
+            try:
+                content = _read(response, MAX_BYTES if status < 300 else MAX_ERROR_BYTES)
+            except requests.RequestException as e:
+                raise failed(e, "The connection to Send.ai broke before its answer was complete.") from e
+        ms = (time.monotonic() - started) * 1000
+        level = logging.WARNING if status >= 500 else logging.INFO
+        logger.log(level, "%s %s %s %dms request_id=%s", method, path, status, ms, request_id)
+        return Answer(
+            method=method,
+            target=path,
+            status=status,
+            content=content,
+            content_type=response.headers.get("Content-Type", "").split(";")[0].strip().lower(),
+            retry_after=response.headers.get("Retry-After"),
+            request_id=request_id,
+        )
+
+    def _check(self, answer: Answer, ok: tuple[int, ...], doing: str, not_found: str | None = None) -> None:
+        """Raise the exception that the answer's status calls for, unless it is one of `ok`."""
+        status, request_id = answer.status, answer.request_id
+        if status in ok:
+            if len(answer.content) > MAX_BYTES:
+                raise ProtocolError(
+                    f"Send.ai sent an answer larger than {MAX_BYTES // 2**20} MB.", request_id=request_id, status=status
+                )
+            return
+        if status == 401:
+            raise InvalidKey(
+                "Send.ai did not accept the API key: it is unknown, revoked or mistyped.",
+                request_id=request_id,
+                status=status,
+            )
+        if status == 403:
+            scope = "task.read" if answer.method == "GET" else "task.edit"
+            raise MissingScope(
+                f"The API key is not allowed to {doing}: it lacks the {scope} scope.",
+                request_id=request_id,
+                status=status,
+            )
+        if status == 404:
+            raise NotFound(
+                not_found or "Send.ai has no such task, or the API key has no access to its project.",
+                request_id=request_id,
+                status=status,
+            )
+        if status == 429 or status == 408 or status >= 500:
+            retry_after = _retry_after(answer.retry_after)
+            if status == 429:
+                message = "Send.ai is receiving too many requests"
+            elif status == 408:
+                message = "Send.ai gave up waiting for the request (HTTP 408)"
+            else:
+                message = f"Send.ai could not answer (HTTP {status})"
+            later = f"in {_seconds(retry_after)}" if retry_after else "in a moment"
+            raise Unavailable(
+                f"{message}; try again {later}.", retry_after=retry_after, request_id=request_id, status=status
+            )
+        if status in (405, 415) or status < 400:
+            kind = "a redirect" if 300 <= status < 400 else "an unexpected status"
+            raise ProtocolError(
+                f"Send.ai answered with {kind} (HTTP {status}): check that SENDAI_API_URL points at the v2 API.",
+                request_id=request_id,
+                status=status,
+            )
+        # 400, 409, 413, 422 and any other 4xx: the upstream refused this request.
+        code, upstream = _envelope(answer.content) or (None, None)
+        upstream = self._clean(upstream) if upstream else None
+        if status == 413 and not upstream:
+            upstream = "the request is too large"
+        if upstream:
+            message = f"Send.ai refused to {doing}: {_sentence(upstream)}"
+        else:
+            message = f"Send.ai refused to {doing} (HTTP {status})."
+        cls = ValidationFailed if status == 400 and code == "validation_failed" else Refused
+        raise cls(message, code=code, upstream_message=upstream, request_id=request_id, status=status)
+
+    def _clean(self, text: str) -> str:
+        """Upstream text made fit for a message: one line, short, and without the key."""
+        text = " ".join(text.replace(self._key, "[key]").split())
+        return text if len(text) <= 300 else text[:299] + "…"
+
+
+def check_id(value: Any, kind: str) -> str:
+    """Return `value` if the contract allows it as an ID; raise InvalidId otherwise."""
+    if isinstance(value, str) and ID_PATTERN.fullmatch(value):
+        return value
+    raise InvalidId(
+        f"That is not a valid {kind} ID: use 1 to 128 letters, digits, '_', '.' or '-', "
+        "starting with a letter or a digit."
+    )
+
+
+def report_body(issues: Iterable[Issue], message: str | None) -> dict[str, Any]:
+    """The JSON body of a report, refused (InvalidReport) where the contract would refuse it."""
+    if isinstance(issues, str | bytes | dict):
+        raise InvalidReport("The issues of a report must be a list.")
+    issues = list(issues)
+    if not issues:
+        raise InvalidReport("Choose at least one issue to report.")
+    for issue in issues:
+        if not (isinstance(issue, Issue) and _filled(issue.label) and _filled(issue.value)):
+            raise InvalidReport("Each issue of a report needs a label and a value.")
+    if message is not None and not isinstance(message, str):
+        raise InvalidReport("The message of a report must be text.")
+    body: dict[str, Any] = {"issues": [{"label": i.label, "value": i.value} for i in issues]}
+    if message is not None:
+        body["message"] = message
+    return body
+
+
+def _filled(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _project_path(team: str, project: str) -> str:
+    return f"/v2/{quote(check_id(team, 'team'), safe='')}/project/{quote(check_id(project, 'project'), safe='')}"
+
+
+def _task_path(team: str, project: str, task: str, action: str = "") -> str:
+    path = _project_path(team, project) + "/task/" + quote(check_id(task, "task"), safe="")
+    return f"{path}/{action}" if action else path
+
+
+def _read(response: requests.Response, limit: int) -> bytes:
+    """The body, streamed; stops reading once it is past `limit` bytes."""
+    chunks, size = [], 0
+    for chunk in response.iter_content(64 * 1024):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            break
+    return b"".join(chunks)
+
+
+@contextmanager
+def _reading(answer: Answer) -> Iterator[None]:
+    """Give a ProtocolError raised while reading the answer its request ID and status, and log it."""
+    try:
+        yield
+    except ProtocolError as e:
+        e.request_id, e.status = answer.request_id, answer.status
+        logger.warning(
+            "%s %s unreadable answer: %s request_id=%s", answer.method, answer.target, e.field, answer.request_id
+        )
+        raise
+
+
+def _json(answer: Answer) -> dict[str, Any]:
+    if not answer.content.strip():
+        raise ProtocolError("Send.ai sent an empty answer.")
+    try:
+        data = json.loads(answer.content)
+    except (ValueError, RecursionError):
+        raise ProtocolError("Send.ai sent an answer that is not JSON.") from None
+    return as_object(data, "the answer")
+
+
+def _envelope(content: bytes) -> tuple[str | None, str | None] | None:
+    """The (code, message) of an error envelope {"payload": null, "error": {...}}, or None if it is not one."""
+    try:
+        data = json.loads(content)
+    except (ValueError, RecursionError):
+        return None
+    if not (isinstance(data, dict) and isinstance(data.get("error"), dict)):
+        return None
+    code, message = data["error"].get("code"), data["error"].get("message")
+    return (code if isinstance(code, str) else None, message if isinstance(message, str) else None)
+
+
+def _retry_after(value: str | None) -> int | None:
+    """Retry-After in whole seconds, from a number or an HTTP date; None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0, round((moment - datetime.now(UTC)).total_seconds()))
+
+
+def _seconds(value: float) -> str:
+    return "1 second" if value == 1 else f"{value:g} seconds"
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
