@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "template_partials",
     "reviewer.accounts",
     "reviewer.front",
+    "reviewer.queue",
     "reviewer.review",
     "reviewer.sandbox",
 ]
@@ -228,6 +229,14 @@ SENDAI_API_URL = envstr("SENDAI_API_URL", "http://127.0.0.1:8000/sandbox").rstri
 SENDAI_CONNECT_TIMEOUT = envfloat("SENDAI_CONNECT_TIMEOUT", 3.05, minimum=0.1)
 SENDAI_READ_TIMEOUT = envfloat("SENDAI_READ_TIMEOUT", 10.0, minimum=0.1)
 GUNICORN_TIMEOUT = envint("GUNICORN_TIMEOUT", 30, minimum=1)
+
+# The work queue. A claim on a task lasts this long unless the task page renews it.
+QUEUE_LEASE_SECONDS = envint("QUEUE_LEASE_SECONDS", 600, minimum=30)
+# Whose Send.ai key lists an upload's tasks when a notification event announces it.
+QUEUE_SYNC_USER = envstr("QUEUE_SYNC_USER")
+# The webhook receiver for Send.ai notification events: the shared secret arrives in this header.
+WEBHOOK_HEADER = envstr("WEBHOOK_HEADER", "X-Sendai-Secret")
+WEBHOOK_SECRET = envstr("WEBHOOK_SECRET")
 
 # The sandbox: a local implementation of the Send.ai v2 Task API under /sandbox.
 SANDBOX_ENABLED = envbool("SANDBOX_ENABLED", False)

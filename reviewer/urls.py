@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("reviewer.front.urls")),
     path("", include("reviewer.accounts.urls")),
     path("", include("reviewer.review.urls")),
+    path("", include("reviewer.queue.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -56,6 +56,9 @@ class Profile(models.Model):
     )
     key_checked_at = models.DateTimeField(null=True, blank=True)
     key_last_used_at = models.DateTimeField(null=True, blank=True)
+    auto_advance = models.BooleanField(
+        "move on by myself", default=True, help_text="After completing or discarding a task, open the next one."
+    )
 
     class Meta:
         permissions = [

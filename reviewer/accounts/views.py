@@ -178,6 +178,15 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+def account_prefs(request: HttpRequest) -> HttpResponse:
+    profile = profile_of(request.user)
+    profile.auto_advance = request.POST.get("auto_advance") == "on"
+    profile.save(update_fields=["auto_advance"])
+    messages.success(request, "Saved your preferences.")
+    return redirect("account")
+
+
+@require_POST
 def account_key_verify(request: HttpRequest) -> HttpResponse:
     verdict = verification.verify(profile_of(request.user), request.user)
     messages.info(request, verdict.sentence)

@@ -136,6 +136,10 @@
     "c": function () { clickAction("complete"); }, "a": function () { clickAction("approve"); },
     "d": function () { clickAction("disapprove"); }, "u": function () { clickAction("unlock"); },
     "x": function () { openDetails("discard"); }, "r": function () { openDetails("report"); },
+    "n": function () {
+      var b = document.querySelector("button[data-next], button[data-start]");
+      if (b) b.click();
+    },
     "?": function () { var d = document.getElementById("shortcuts"); if (d && !d.open) d.showModal(); }
   };
 
@@ -151,7 +155,7 @@
       return;
     }
     var handler = keys[e.key];
-    if (handler && document.getElementById("task-state")) { e.preventDefault(); handler(); }
+    if (handler) { e.preventDefault(); handler(); }
   });
 
   document.addEventListener("click", function (e) {
@@ -185,6 +189,19 @@
     drag.c.scrollTop = drag.top - (e.clientY - drag.y);
   });
   document.addEventListener("pointerup", function () { drag = null; });
+
+  // Leaving the page gives the claim back, so that nobody waits for it to lapse.
+  window.addEventListener("pagehide", function () {
+    var holder = document.querySelector("[data-release-url]");
+    if (!holder || !navigator.sendBeacon || leaving) return;
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", holder.dataset.csrf);
+    body.append("beacon", "1");
+    navigator.sendBeacon(holder.dataset.releaseUrl, body);
+  });
+  // Submitting a form on this page is not leaving the task: an action releases the claim itself.
+  var leaving = false;
+  document.addEventListener("submit", function () { leaving = true; });
 
   function init() { applyZoom(); applyFilters(); }
   document.addEventListener("DOMContentLoaded", init);

@@ -1,0 +1,198 @@
+"""Claims on queue entries: leases that are taken atomically, renewed, released and expire.
+
+Taking the next entry locks candidate rows with SKIP LOCKED on PostgreSQL, so
+concurrent claimers each get a different row without waiting on one another;
+on SQLite every write transaction is IMMEDIATE (see settings), so claimers are
+serialized and the same query is just as correct.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from reviewer import sendai
+from reviewer.queue.models import CLAIMABLE, ClaimEvent, Entry
+
+MAX_CONFIRM_TRIES = 10
+
+
+def lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.QUEUE_LEASE_SECONDS)
+
+
+def _event(entry: Entry, user, kind: str, by=None) -> None:
+    ClaimEvent.objects.create(
+        entry=entry,
+        user=user,
+        username=user.get_username() if user else "",
+        kind=kind,
+        by=by.get_username() if by else "",
+    )
+
+
+def _expire(entry: Entry, now: dt.datetime) -> None:
+    """Record that the entry's claim lapsed, if it did (called when the entry changes hands)."""
+    if entry.claimed_by_id and entry.claim_expires_at and entry.claim_expires_at <= now:
+        _event(entry, entry.claimed_by, ClaimEvent.Kind.EXPIRED)
+
+
+def available(now: dt.datetime | None = None, *, project: str = "", step_type: str = ""):
+    now = now or timezone.now()
+    entries = Entry.objects.filter(status__in=CLAIMABLE).filter(
+        Q(claimed_by__isnull=True) | Q(claim_expires_at__lte=now)
+    )
+    if project:
+        team_id, _, project_id = project.partition("/")
+        entries = entries.filter(team_id=team_id, project_id=project_id) if project_id else entries.filter(
+            project_id=team_id
+        )
+    if step_type:
+        entries = entries.filter(step_type=step_type)
+    return entries.order_by("created_at", "id")
+
+
+def release_all(user, *, except_pk: int | None = None) -> None:
+    """Release every live claim the user holds (a reviewer works on one task at a time)."""
+    now = timezone.now()
+    with transaction.atomic():
+        held = Entry.objects.select_for_update().filter(claimed_by=user, claim_expires_at__gt=now)
+        for entry in held.exclude(pk=except_pk):
+            _clear(entry)
+            _event(entry, user, ClaimEvent.Kind.RELEASED)
+
+
+def _clear(entry: Entry) -> None:
+    entry.claimed_by = None
+    entry.claimed_at = None
+    entry.claim_expires_at = None
+    entry.save(update_fields=["claimed_by", "claimed_at", "claim_expires_at"])
+
+
+def claim_next(user, *, project: str = "", step_type: str = "", skip: tuple[int, ...] = ()) -> Entry | None:
+    """Claim the oldest available entry for `user`; None when there is none."""
+    now = timezone.now()
+    with transaction.atomic():
+        candidates = available(now, project=project, step_type=step_type).exclude(pk__in=skip)
+        entry = candidates.select_for_update(skip_locked=True, of=("self",)).select_related("claimed_by").first()
+        if entry is None:
+            return None
+        _expire(entry, now)
+        entry.claimed_by = user
+        entry.claimed_at = now
+        entry.claim_expires_at = now + lease()
+        entry.save(update_fields=["claimed_by", "claimed_at", "claim_expires_at"])
+        _event(entry, user, ClaimEvent.Kind.CLAIMED)
+    return entry
+
+
+def hold(entry_pk: int, user) -> Entry | None:
+    """Claim or renew the entry for `user` if it is free or already theirs; the entry either way.
+
+    Returns None when there is no such entry. The caller compares `claimed_by`
+    with the user to learn whether they hold it.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update(of=("self",)).select_related("claimed_by").filter(pk=entry_pk).first()
+        if entry is None:
+            return None
+        holder = entry.holder(now)
+        if holder is not None and holder.pk != user.pk:
+            return entry
+        if holder is None:
+            _expire(entry, now)
+            entry.claimed_by, entry.claimed_at = user, now
+            _event(entry, user, ClaimEvent.Kind.CLAIMED)
+        entry.claim_expires_at = now + lease()
+        entry.save(update_fields=["claimed_by", "claimed_at", "claim_expires_at"])
+    return entry
+
+
+def release(entry_pk: int, user, *, by=None) -> bool:
+    """Release a claim: the holder's own, or anyone's when `by` (a lead) is given."""
+    now = timezone.now()
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update(of=("self",)).select_related("claimed_by").filter(pk=entry_pk).first()
+        holder = entry.holder(now) if entry else None
+        if holder is None or (by is None and holder.pk != user.pk):
+            return False
+        _clear(entry)
+        kind = ClaimEvent.Kind.RELEASED_BY_LEAD if by else ClaimEvent.Kind.RELEASED
+        _event(entry, holder, kind, by=by)
+    return True
+
+
+def expire_lapsed() -> int:
+    """Return every lapsed claim to the queue, recording each expiry; the number returned."""
+    now = timezone.now()
+    count = 0
+    with transaction.atomic():
+        lapsed = Entry.objects.select_for_update(skip_locked=True, of=("self",)).select_related("claimed_by")
+        for entry in lapsed.filter(claimed_by__isnull=False, claim_expires_at__lte=now):
+            _expire(entry, now)
+            _clear(entry)
+            count += 1
+    return count
+
+
+def remember(team_id: str, project_id: str, task: sendai.Task, source: str) -> Entry:
+    """Create or update the entry of a task the upstream showed us."""
+    entry, _ = Entry.objects.update_or_create(
+        team_id=team_id,
+        project_id=project_id,
+        task_id=task.id,
+        defaults={
+            "status": task.status,
+            "name": task.name[:500],
+            "step_type": task.step_type[:64],
+            "upload_id": task.upload_id[:128],
+            "created_at": task.created_at,
+            "seen_at": timezone.now(),
+        },
+        create_defaults={
+            "status": task.status,
+            "name": task.name[:500],
+            "step_type": task.step_type[:64],
+            "upload_id": task.upload_id[:128],
+            "created_at": task.created_at,
+            "source": source,
+        },
+    )
+    return entry
+
+
+def next_task(user, client: sendai.Client, *, project: str = "", step_type: str = ""):
+    """Claim the oldest available task that the upstream confirms is still in review.
+
+    Entries that are no longer REVIEWING are updated and passed over. Returns
+    (entry, task), or None when the queue has nothing for this person.
+    Upstream errors propagate, with the claim released.
+    """
+    release_all(user)
+    skipped: list[int] = []
+    for _ in range(MAX_CONFIRM_TRIES):
+        entry = claim_next(user, project=project, step_type=step_type, skip=tuple(skipped))
+        if entry is None:
+            return None
+        try:
+            task = client.get(entry.team_id, entry.project_id, entry.task_id).task
+        except sendai.NotFound:
+            Entry.objects.filter(pk=entry.pk).update(status="GONE", claimed_by=None, claim_expires_at=None)
+            _event(entry, user, ClaimEvent.Kind.DROPPED)
+            skipped.append(entry.pk)
+            continue
+        except sendai.SendaiError:
+            release(entry.pk, user)
+            raise
+        entry = remember(entry.team_id, entry.project_id, task, entry.source)
+        if task.status == "REVIEWING":
+            return entry, task
+        release(entry.pk, user)
+        _event(entry, user, ClaimEvent.Kind.DROPPED)
+        skipped.append(entry.pk)
+    return None

@@ -1,0 +1,86 @@
+"""The work queue: references to upstream tasks, and the claims reviewers hold on them.
+
+The upstream owns the tasks; an entry only remembers where a task is and what it
+last looked like. A claim is a lease: it lasts `QUEUE_LEASE_SECONDS` unless
+renewed, and a lapsed claim is free for anyone. Every claim, renewal-free
+release and expiry is recorded in `ClaimEvent`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+# Entries with these statuses can be handed out (empty: not known yet, confirmed at claim time).
+CLAIMABLE = ("REVIEWING", "")
+
+
+class Entry(models.Model):
+    class Source(models.TextChoices):
+        LIST = "list", "Task list"
+        WEBHOOK = "webhook", "Notification"
+        IMPORT = "import", "Import"
+
+    team_id = models.CharField(max_length=128)
+    project_id = models.CharField(max_length=128)
+    task_id = models.CharField(max_length=128)
+    status = models.CharField(max_length=32, blank=True, help_text="The last status seen upstream; empty if unknown.")
+    name = models.CharField(max_length=500, blank=True)
+    step_type = models.CharField(max_length=64, blank=True)
+    upload_id = models.CharField(max_length=128, blank=True)
+    created_at = models.DateTimeField(help_text="When the task was created upstream, or first seen here.")
+    seen_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team_id", "project_id", "task_id"], name="queue_entry_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at", "id"], name="queue_entry_next"),
+            models.Index(fields=["claimed_by"], name="queue_entry_claimed_by"),
+        ]
+        verbose_name_plural = "entries"
+
+    def __str__(self) -> str:
+        return f"{self.team_id}/{self.project_id}/{self.task_id}"
+
+    def holder(self, now=None):
+        """Who holds a live claim on this entry, or None."""
+        now = now or timezone.now()
+        if self.claimed_by_id and self.claim_expires_at and self.claim_expires_at > now:
+            return self.claimed_by
+        return None
+
+
+class ClaimEvent(models.Model):
+    class Kind(models.TextChoices):
+        CLAIMED = "claimed", "Claimed"
+        RELEASED = "released", "Released"
+        EXPIRED = "expired", "Expired"
+        RELEASED_BY_LEAD = "released_by_lead", "Released by a lead"
+        DROPPED = "dropped", "Dropped: no longer in review"
+
+    at = models.DateTimeField(default=timezone.now)
+    entry = models.ForeignKey(Entry, models.CASCADE, related_name="events")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    username = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    by = models.CharField(max_length=150, blank=True, help_text="Who did it, when not the holder.")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+
+class WebhookDelivery(models.Model):
+    """A notification event received from Send.ai; the unique event ID makes replays harmless."""
+
+    event_id = models.CharField(max_length=128, unique=True)
+    event = models.CharField(max_length=64)
+    level = models.CharField(max_length=10)
+    received_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=200, blank=True)

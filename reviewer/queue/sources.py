@@ -1,0 +1,185 @@
+"""The three ways tasks reach the queue: the upstream's task list, notification events, and imports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from reviewer import sendai
+from reviewer.accounts.roles import profile_of
+from reviewer.queue.claims import remember
+from reviewer.queue.models import Entry, WebhookDelivery
+
+MAX_SYNC_PAGES = 1000
+MAX_IMPORT_LINES = 10_000
+
+
+@dataclass
+class SyncResult:
+    seen: int = 0
+    pages: int = 0
+
+
+def sync(client: sendai.Client, team_id: str, project_id: str, *, upload_id: str | None = None) -> SyncResult:
+    """Mirror every task of a project (or of one upload) into the queue, page by page.
+
+    Raises ListingUnavailable where the upstream offers no task list.
+    """
+    result = SyncResult()
+    cursor = None
+    while result.pages < MAX_SYNC_PAGES:
+        listing = client.list(team_id, project_id, limit=200, cursor=cursor, upload_id=upload_id)
+        with transaction.atomic():
+            for task in listing.tasks:
+                remember(team_id, project_id, task, Entry.Source.LIST)
+        result.seen += len(listing.tasks)
+        result.pages += 1
+        cursor = listing.next_cursor
+        if cursor is None:
+            break
+    return result
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    known: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def import_ids(text: str, team_id: str, project_id: str) -> ImportResult:
+    """Add task IDs, one a line: `task_id`, or `team_id,project_id,task_id` (CSV).
+
+    Bad lines are reported by number and skipped; the good ones are kept.
+    """
+    result = ImportResult()
+    lines = text.splitlines()
+    if len(lines) > MAX_IMPORT_LINES:
+        result.problems.append(f"Only the first {MAX_IMPORT_LINES} lines were read.")
+    now = timezone.now()
+    for number, row in enumerate(csv.reader(io.StringIO("\n".join(lines[:MAX_IMPORT_LINES]))), start=1):
+        cells = [c.strip() for c in row]
+        if not any(cells) or cells[0].startswith("#"):
+            continue
+        if [c.lower() for c in cells] in (["task_id"], ["team_id", "project_id", "task_id"]):
+            continue  # a header line
+        if len(cells) == 1:
+            ids = (team_id, project_id, cells[0])
+        elif len(cells) == 3:
+            ids = (cells[0], cells[1], cells[2])
+        else:
+            result.problems.append(f"Line {number}: expected a task ID, or team ID, project ID and task ID.")
+            continue
+        try:
+            for value, kind in zip(ids, ("team", "project", "task"), strict=True):
+                sendai.check_id(value, kind)
+        except sendai.InvalidId as e:
+            result.problems.append(f"Line {number}: {e}")
+            continue
+        _, created = Entry.objects.get_or_create(
+            team_id=ids[0],
+            project_id=ids[1],
+            task_id=ids[2],
+            defaults={"created_at": now, "source": Entry.Source.IMPORT},
+        )
+        if created:
+            result.added += 1
+        else:
+            result.known += 1
+    return result
+
+
+class BadEvent(ValueError):
+    """A notification event that cannot be read; the message says what is wrong."""
+
+
+def _text(body: dict, name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value:
+        raise BadEvent(f"{name}: expected a non-empty string.")
+    return value
+
+
+def receive_event(body: object) -> tuple[bool, str]:
+    """Apply a notification event once. Returns (new, outcome); replays return (False, …)."""
+    if not isinstance(body, dict):
+        raise BadEvent("The event must be a JSON object.")
+    event_id = _text(body, "id")[:128]
+    level = _text(body, "event_level")
+    name = _text(body, "event")
+    team_id = _text(body, "team_id")
+    project_id = _text(body, "project_id")
+    try:
+        sendai.check_id(team_id, "team")
+        sendai.check_id(project_id, "project")
+    except sendai.InvalidId as e:
+        raise BadEvent(str(e)) from None
+    if level not in ("TASK", "UPLOAD"):
+        raise BadEvent("event_level: expected TASK or UPLOAD.")
+    # Read everything before recording the event, so that a refused event can be sent again.
+    if level == "TASK":
+        task = _event_task(body)
+    else:
+        upload_id = _event_upload(body)
+    try:
+        with transaction.atomic():
+            delivery = WebhookDelivery.objects.create(event_id=event_id, event=name[:64], level=level)
+    except IntegrityError:
+        return False, "Already received."
+    if level == "TASK":
+        remember(team_id, project_id, task, Entry.Source.WEBHOOK)
+        outcome = f"Task {task.id} is {task.status}."
+    else:
+        outcome = _sync_upload(team_id, project_id, upload_id)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(outcome=outcome[:200])
+    return True, outcome
+
+
+def _event_task(body: dict) -> sendai.Task:
+    task = body.get("task")
+    if not isinstance(task, dict):
+        raise BadEvent("task: expected the task object.")
+    try:
+        return sendai.parse_task(task, "task", with_pages=False)
+    except sendai.ProtocolError as e:
+        raise BadEvent(str(e)) from None
+
+
+def _event_upload(body: dict) -> str:
+    upload = body.get("upload")
+    upload_id = upload.get("id") if isinstance(upload, dict) else upload
+    if not isinstance(upload_id, str):
+        raise BadEvent("upload: expected the upload, with its id.")
+    try:
+        return sendai.check_id(upload_id, "upload")
+    except sendai.InvalidId as e:
+        raise BadEvent(str(e)) from None
+
+
+def _sync_upload(team_id: str, project_id: str, upload_id: str) -> str:
+    client = sync_client()
+    if client is None:
+        return f"Upload {upload_id}: no QUEUE_SYNC_USER with a key is set, so its tasks were not listed."
+    try:
+        result = sync(client, team_id, project_id, upload_id=upload_id)
+    except sendai.ListingUnavailable:
+        return f"Upload {upload_id}: the upstream offers no task list; add its task IDs by hand."
+    except sendai.SendaiError as e:
+        return f"Upload {upload_id}: listing its tasks failed: {e}"
+    return f"Upload {upload_id}: {result.seen} tasks synced."
+
+
+def sync_client() -> sendai.Client | None:
+    """A client with the key of QUEUE_SYNC_USER, for syncs that no person starts."""
+    username = settings.QUEUE_SYNC_USER
+    user = get_user_model().objects.filter(username=username, is_active=True).first() if username else None
+    if user is None:
+        return None
+    profile = profile_of(user)
+    return sendai.Client(profile.api_key()) if profile.key_works else None

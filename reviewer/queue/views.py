@@ -1,0 +1,218 @@
+"""The queue page, "next task", claims, the leads' sync and import, and the webhook receiver.
+
+Access is checked first in every view: `_reviewer()` for working the queue,
+`_lead()` for syncing, importing and releasing others' claims.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from reviewer import sendai
+from reviewer.accounts.models import Profile
+from reviewer.accounts.roles import profile_of
+from reviewer.queue import claims, sources
+from reviewer.queue.models import Entry
+
+logger = logging.getLogger(__name__)
+MAX_WEBHOOK_BODY = 1024 * 1024
+
+
+def _reviewer(request: HttpRequest) -> Profile:
+    if not request.user.has_perm("accounts.review_tasks"):
+        raise PermissionDenied("Your role does not include reviewing tasks.")
+    return profile_of(request.user)
+
+
+def _lead(request: HttpRequest) -> Profile:
+    if not request.user.has_perm("accounts.release_claims"):
+        raise PermissionDenied("Only team leads and admins manage the queue.")
+    return profile_of(request.user)
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    profile = _reviewer(request)
+    now = timezone.now()
+    entries = Entry.objects.select_related("claimed_by").order_by("created_at", "id")
+    filters = {
+        "project": request.GET.get("project", "").strip(),
+        "step_type": request.GET.get("step_type", "").strip(),
+        "claimed_by": request.GET.get("claimed_by", "").strip(),
+        "q": request.GET.get("q", "").strip(),
+        "status": request.GET.get("status", "").strip(),
+    }
+    if filters["project"]:
+        entries = entries.filter(project_id=filters["project"])
+    if filters["step_type"]:
+        entries = entries.filter(step_type=filters["step_type"])
+    if filters["claimed_by"]:
+        entries = entries.filter(claimed_by__username=filters["claimed_by"], claim_expires_at__gt=now)
+    if filters["status"]:
+        entries = entries.filter(status="" if filters["status"] == "UNKNOWN" else filters["status"])
+    if filters["q"]:
+        entries = entries.filter(task_id__icontains=filters["q"])
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    counts = Entry.objects.values("status").annotate(n=Count("id")).order_by("status")
+    context = {
+        "profile": profile,
+        "page": page,
+        "now": now,
+        "filters": filters,
+        "counts": [(c["status"] or "UNKNOWN", c["n"]) for c in counts],
+        "available": claims.available(now).count(),
+        "projects": Entry.objects.values_list("project_id", flat=True).distinct().order_by("project_id"),
+        "step_types": Entry.objects.exclude(step_type="").values_list("step_type", flat=True).distinct(),
+        "claims": Entry.objects.filter(claim_expires_at__gt=now).select_related("claimed_by").order_by("claimed_at")
+        if request.user.has_perm("accounts.release_claims")
+        else None,
+    }
+    return render(request, "queue/queue.html", context)
+
+
+@require_POST
+def next_task(request: HttpRequest) -> HttpResponse:
+    """Claim the oldest available task (optionally of a project or step type) and open it."""
+    profile = _reviewer(request)
+    project = request.POST.get("project", "").strip()
+    step_type = request.POST.get("step_type", "").strip()
+    if not profile.key_works:
+        messages.error(request, "Set your Send.ai API key first: every task is opened with it.")
+        return _go(request, reverse("account"))
+    try:
+        found = claims.next_task(request.user, sendai.Client(profile.api_key()), project=project, step_type=step_type)
+    except sendai.SendaiError as e:
+        messages.error(request, f"No task could be handed out: {e}")
+        return _go(request, reverse("queue"))
+    if found is None:
+        messages.info(request, "Nothing is waiting for review. Well done.")
+        return _go(request, reverse("queue"))
+    entry, _ = found
+    return _go(request, reverse("task", args=[entry.team_id, entry.project_id, entry.task_id]))
+
+
+@require_POST
+def renew(request: HttpRequest, entry_id: int) -> HttpResponse:
+    _reviewer(request)
+    entry = claims.hold(entry_id, request.user)
+    if entry is None:
+        return HttpResponse(status=404)
+    mine = entry.claimed_by_id == request.user.pk
+    return HttpResponse(status=204 if mine else 409)
+
+
+@require_POST
+def release(request: HttpRequest, entry_id: int) -> HttpResponse:
+    _reviewer(request)
+    claims.release(entry_id, request.user)
+    return HttpResponse(status=204) if request.htmx or request.POST.get("beacon") else redirect("queue")
+
+
+@require_POST
+def release_claim(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """A lead returns someone else's claim to the queue."""
+    _lead(request)
+    if claims.release(entry_id, request.user, by=request.user):
+        messages.success(request, "The claim was released; the task is back in the queue.")
+    else:
+        messages.info(request, "Nobody held that task any more.")
+    nxt = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(nxt)
+    return redirect("queue")
+
+
+@require_POST
+def sync(request: HttpRequest) -> HttpResponse:
+    profile = _lead(request)
+    team_id = request.POST.get("team_id", "").strip() or profile.team_id
+    project_id = request.POST.get("project_id", "").strip() or profile.project_id
+    try:
+        sendai.check_id(team_id, "team")
+        sendai.check_id(project_id, "project")
+        if not profile.key_works:
+            raise sendai.InvalidKey("Set your Send.ai API key first: the sync lists tasks with it.")
+        result = sources.sync(sendai.Client(profile.api_key()), team_id, project_id)
+    except sendai.ListingUnavailable:
+        messages.warning(request, "This Send.ai API offers no task list: import task IDs instead.")
+    except sendai.SendaiError as e:
+        messages.error(request, f"The sync failed: {e}")
+    else:
+        messages.success(request, f"Synced {result.seen} tasks of {team_id}/{project_id}.")
+    return redirect("queue")
+
+
+@require_POST
+def import_ids(request: HttpRequest) -> HttpResponse:
+    profile = _lead(request)
+    team_id = request.POST.get("team_id", "").strip() or profile.team_id
+    project_id = request.POST.get("project_id", "").strip() or profile.project_id
+    text = request.POST.get("ids", "")
+    upload = request.FILES.get("file")
+    if upload is not None:
+        if upload.size > 2 * 1024 * 1024:
+            messages.error(request, "The file is larger than 2 MB; split it.")
+            return redirect("queue")
+        try:
+            text += "\n" + upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            messages.error(request, "The file is not UTF-8 text (CSV).")
+            return redirect("queue")
+    if not text.strip():
+        messages.error(request, "Paste task IDs or choose a CSV file.")
+        return redirect("queue")
+    single_ok = True
+    try:
+        sendai.check_id(team_id, "team")
+        sendai.check_id(project_id, "project")
+    except sendai.InvalidId:
+        single_ok = False
+    result = sources.import_ids(text, team_id if single_ok else "-", project_id if single_ok else "-")
+    context = {"result": result, "team_id": team_id, "project_id": project_id, "ids": request.POST.get("ids", "")}
+    return render(request, "queue/import_result.html", context, status=400 if result.problems else 200)
+
+
+@login_not_required
+@csrf_exempt
+@require_POST
+def webhook(request: HttpRequest) -> HttpResponse:
+    """Send.ai's notification events, authenticated by a shared secret in a header."""
+    secret = settings.WEBHOOK_SECRET
+    given = request.headers.get(settings.WEBHOOK_HEADER, "")
+    if not secret:
+        return JsonResponse({"error": "The webhook receiver is not configured."}, status=503)
+    if not hmac.compare_digest(given.encode(), secret.encode()):
+        return JsonResponse({"error": "Unauthorized."}, status=401)
+    if int(request.headers.get("Content-Length") or 0) > MAX_WEBHOOK_BODY:
+        return JsonResponse({"error": "The event is too large."}, status=413)
+    try:
+        body = json.loads(request.body)
+    except (ValueError, RecursionError):
+        return JsonResponse({"error": "The body is not JSON."}, status=400)
+    try:
+        new, outcome = sources.receive_event(body)
+    except sources.BadEvent as e:
+        return JsonResponse({"error": str(e)}, status=400)
+    logger.info("webhook event %s: %s", "applied" if new else "replayed", outcome)
+    return JsonResponse({"ok": True, "new": new, "outcome": outcome})
