@@ -46,6 +46,10 @@ class ActionRecord(models.Model):
     duration_ms = models.PositiveIntegerField(default=0)
     request_id = models.CharField(max_length=64, blank=True)
     task_status = models.CharField(max_length=32, blank=True, help_text="The task's status after the attempt.")
+    task_approved = models.BooleanField(null=True, help_text="Whether the task was approved after the attempt.")
+    seconds_on_task = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seconds since this person last opened the task, for actions."
+    )
 
     class Meta:
         indexes = [
@@ -56,6 +60,14 @@ class ActionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.task_id} {self.outcome}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("The action log is append-only: records are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The action log is append-only: records are pruned only by manage.py prune_records.")
 
 
 class IssueType(models.Model):

@@ -30,7 +30,8 @@ from reviewer.queue import claims
 from reviewer.queue.models import Entry
 from reviewer.review import overlays, rules
 from reviewer.review.forms import ReportForm
-from reviewer.review.models import Action, ActionRecord, Outcome
+from reviewer.review.models import Action, Outcome
+from reviewer.review.records import record_action
 
 ACTIONS = ("complete", "discard", "report", "approve", "disapprove", "unlock")
 MOVE_ON = ("complete", "discard")  # actions that end a review
@@ -223,34 +224,9 @@ def page_image(request: HttpRequest, team_id: str, project_id: str, task_id: str
     return response
 
 
-def _record(
-    request: HttpRequest,
-    ids: tuple[str, str, str],
-    action: str,
-    outcome: str,
-    started: float,
-    request_id: str | None,
-    *,
-    status: int | None = None,
-    code: str = "",
-    message: str = "",
-    task: sendai.Task | None = None,
-) -> ActionRecord:
-    return ActionRecord.objects.create(
-        user=request.user,
-        username=request.user.get_username(),
-        team_id=ids[0],
-        project_id=ids[1],
-        task_id=ids[2],
-        action=action,
-        outcome=outcome,
-        upstream_status=status,
-        upstream_code=code[:64],
-        message=message[:2000],
-        duration_ms=round((time.monotonic() - started) * 1000),
-        request_id=(request_id or "")[:64],
-        task_status=task.status if task else "",
-    )
+def _record(request: HttpRequest, ids: tuple[str, str, str], action: str, outcome: str, started: float,
+            request_id: str | None, **fields) -> None:
+    record_action(request.user, ids, action, outcome, started=started, request_id=request_id, **fields)
 
 
 def _send(client: sendai.Client, action: str, ids: tuple[str, str, str], form: ReportForm | None):
