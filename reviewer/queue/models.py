@@ -41,7 +41,8 @@ class Entry(models.Model):
             models.UniqueConstraint(fields=["team_id", "project_id", "task_id"], name="queue_entry_unique"),
         ]
         indexes = [
-            models.Index(fields=["status", "created_at", "id"], name="queue_entry_next"),
+            # "The oldest claimable entry" walks this index in order, skipping the few claimed ones.
+            models.Index(fields=["created_at", "id"], condition=models.Q(status__in=CLAIMABLE), name="queue_entry_next"),
             models.Index(fields=["claimed_by"], name="queue_entry_claimed_by"),
         ]
         verbose_name_plural = "entries"
