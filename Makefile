@@ -8,7 +8,11 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
 # The demo runs as production does (DEBUG off) with a secret kept in .demo/.
-DEMO_ENV := SECRET_KEY_FILE=.demo/secret_key FERNET_KEYS_FILE=.demo/fernet_key SANDBOX_ENABLED=True SECURE_COOKIES=False
+# The sandbox delivers its notification events to the console's webhook receiver, with a shared
+# secret; the lead's key lists the tasks of an upload that an event announces.
+DEMO_ENV := SECRET_KEY_FILE=.demo/secret_key FERNET_KEYS_FILE=.demo/fernet_key SANDBOX_ENABLED=True SECURE_COOKIES=False \
+	SANDBOX_WEBHOOK_URL=http://127.0.0.1:8000/webhooks/sendai/ SANDBOX_WEBHOOK_SECRET_FILE=.demo/webhook_secret \
+	WEBHOOK_SECRET_FILE=.demo/webhook_secret QUEUE_SYNC_USER=lead
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production FERNET_KEYS=$(TEST_FERNET_KEY) \
 	SANDBOX_ENABLED=True SECURE_COOKIES=False
 TEST_FERNET_KEY := dGVzdC1vbmx5LWZlcm5ldC1rZXktMzItYnl0ZXMhISE=
@@ -33,17 +37,24 @@ install-dev: $(VENV)/.installed-dev
 	mkdir -p .demo
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
+.demo/webhook_secret: .demo/secret_key
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(32))" > $@
+
 .demo/fernet_key: | $(VENV)/.installed
 	mkdir -p .demo
 	$(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > $@
 
-demo: install .demo/secret_key .demo/fernet_key
+demo: install .demo/secret_key .demo/fernet_key .demo/webhook_secret
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(BIN)/python manage.py sandbox_seed
 	$(DEMO_ENV) $(BIN)/python manage.py demo_setup
-	@echo "Open http://127.0.0.1:8000/ and sign in with one of the users above."
-	$(DEMO_ENV) $(BIN)/gunicorn reviewer.wsgi --config gunicorn.conf.py
+	@# Serve, fill the work queue from the sandbox's task list once the server answers, then stay in front.
+	$(DEMO_ENV) $(BIN)/gunicorn reviewer.wsgi --config gunicorn.conf.py & pid=$$!; \
+	trap 'kill $$pid' INT TERM; \
+	$(DEMO_ENV) $(BIN)/python manage.py demo_sync; \
+	echo "Reviewer is at http://127.0.0.1:8000/ : sign in with one of the users above (Ctrl-C stops it)."; \
+	wait $$pid
 
 test: test-sqlite test-postgres
 

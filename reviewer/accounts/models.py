@@ -51,9 +51,7 @@ class Profile(models.Model):
     key_last4 = models.CharField(max_length=4, blank=True)
     key_state = models.CharField(max_length=16, choices=KeyState.choices, default=KeyState.NONE)
     key_set_at = models.DateTimeField(null=True, blank=True)
-    key_set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    key_set_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     key_checked_at = models.DateTimeField(null=True, blank=True)
     key_last_used_at = models.DateTimeField(null=True, blank=True)
     auto_advance = models.BooleanField(

@@ -9,6 +9,7 @@ task can change, since none has that ID.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -37,10 +38,8 @@ def check_key(raw: str, team: str, project: str) -> Verdict:
                 "or they do not exist. Check the default team and project.",
             )
         except sendai.ListingUnavailable:
-            try:
+            with contextlib.suppress(sendai.NotFound):
                 client.get(team, project, PROBE_TASK)
-            except sendai.NotFound:
-                pass
         try:
             client.unlock(team, project, PROBE_TASK)
         except (sendai.NotFound, sendai.Refused):

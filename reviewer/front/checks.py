@@ -53,7 +53,8 @@ def check_timeouts(app_configs, **kwargs):
         return [
             Error(
                 f"A Send.ai call can take up to {worst:g}s (two tries of SENDAI_CONNECT_TIMEOUT + "
-                f"SENDAI_READ_TIMEOUT, and a wait), which is not below GUNICORN_TIMEOUT ({settings.GUNICORN_TIMEOUT}s).",
+                f"SENDAI_READ_TIMEOUT, and a wait), which is not below "
+                f"GUNICORN_TIMEOUT ({settings.GUNICORN_TIMEOUT}s).",
                 hint="Otherwise a slow upstream gets the worker killed before the console can answer.",
                 id="reviewer.E002",
             )

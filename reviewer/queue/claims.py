@@ -48,8 +48,8 @@ def available(now: dt.datetime | None = None, *, project: str = "", step_type: s
     )
     if project:
         team_id, _, project_id = project.partition("/")
-        entries = entries.filter(team_id=team_id, project_id=project_id) if project_id else entries.filter(
-            project_id=team_id
+        entries = (
+            entries.filter(team_id=team_id, project_id=project_id) if project_id else entries.filter(project_id=team_id)
         )
     if step_type:
         entries = entries.filter(step_type=step_type)

@@ -42,7 +42,9 @@ class Entry(models.Model):
         ]
         indexes = [
             # "The oldest claimable entry" walks this index in order, skipping the few claimed ones.
-            models.Index(fields=["created_at", "id"], condition=models.Q(status__in=CLAIMABLE), name="queue_entry_next"),
+            models.Index(
+                fields=["created_at", "id"], condition=models.Q(status__in=CLAIMABLE), name="queue_entry_next"
+            ),
             models.Index(fields=["claimed_by"], name="queue_entry_claimed_by"),
         ]
         verbose_name_plural = "entries"

@@ -16,16 +16,16 @@ def issue_types() -> list[sendai.Issue]:
 
 
 class ReportForm(forms.Form):
-    issues = forms.MultipleChoiceField(
-        label="Issues", required=False, widget=forms.CheckboxSelectMultiple, choices=()
-    )
+    issues = forms.MultipleChoiceField(label="Issues", required=False, widget=forms.CheckboxSelectMultiple, choices=())
     other = forms.CharField(
         label="Other issue",
         required=False,
         max_length=200,
         help_text="Describe an issue that is not in the list.",
     )
-    message = forms.CharField(label="Message", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(
+        label="Message", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -76,7 +76,6 @@ class Item:
         return math.floor(max(0.0, min(1.0, self.confidence)) * 100)
 
 
-
 def _points(coordinates: tuple[tuple[float, float], ...]) -> str:
     return " ".join(f"{x:g},{y:g}" for x, y in coordinates)
 

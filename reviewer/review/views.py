@@ -18,8 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
 from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from reviewer import sendai
@@ -224,8 +224,15 @@ def page_image(request: HttpRequest, team_id: str, project_id: str, task_id: str
     return response
 
 
-def _record(request: HttpRequest, ids: tuple[str, str, str], action: str, outcome: str, started: float,
-            request_id: str | None, **fields) -> None:
+def _record(
+    request: HttpRequest,
+    ids: tuple[str, str, str],
+    action: str,
+    outcome: str,
+    started: float,
+    request_id: str | None,
+    **fields,
+) -> None:
     record_action(request.user, ids, action, outcome, started=started, request_id=request_id, **fields)
 
 
@@ -261,7 +268,9 @@ def act(request: HttpRequest, team_id: str, project_id: str, task_id: str, actio
         token = request.POST.get("token", "")
         if token and not cache.add(f"action-token:{request.user.pk}:{token}", 1, timeout=3600):
             task = client.get(*ids).task
-            _record(request, ids, action, Outcome.DUPLICATE, started, None, message="Sent twice; the repeat was dropped.")
+            _record(
+                request, ids, action, Outcome.DUPLICATE, started, None, message="Sent twice; the repeat was dropped."
+            )
             notice = {"level": "info", "text": "That was sent already; it was not sent again."}
             return _after(request, ids, task, notice, None)
         result = _send(client, action, ids, form)
@@ -275,8 +284,17 @@ def act(request: HttpRequest, team_id: str, project_id: str, task_id: str, actio
         _record(request, ids, action, Outcome.REFUSED, started, e.request_id, status=404, message=str(e))
         return render(request, "review/not_found.html", {"message": str(e), "task_id": task_id}, status=404)
     except sendai.Refused as e:
-        _record(request, ids, action, Outcome.REFUSED, started, e.request_id, status=e.status, code=e.code or "",
-                message=e.upstream_message or str(e))
+        _record(
+            request,
+            ids,
+            action,
+            Outcome.REFUSED,
+            started,
+            e.request_id,
+            status=e.status,
+            code=e.code or "",
+            message=e.upstream_message or str(e),
+        )
         notice = {"level": "error", "text": str(e)}
         return _after_refusal(request, profile, ids, notice, form, status=400)
     except (sendai.Unavailable, sendai.ProtocolError) as e:
@@ -285,8 +303,17 @@ def act(request: HttpRequest, team_id: str, project_id: str, task_id: str, actio
         notice = {"level": "error", "text": str(e), "retry": action, "request_id": e.request_id or ""}
         return _after_refusal(request, profile, ids, notice, form, status=503)
     outcome = Outcome.WARNING if result.warning else Outcome.OK
-    _record(request, ids, action, outcome, started, result.request_id, status=200, message=result.warning or "",
-            task=result.task)
+    _record(
+        request,
+        ids,
+        action,
+        outcome,
+        started,
+        result.request_id,
+        status=200,
+        message=result.warning or "",
+        task=result.task,
+    )
     text = _done_sentence(action, result)
     notice = {"level": "warning" if result.warning else "success", "text": text}
     if action in MOVE_ON:
@@ -345,8 +372,13 @@ def _after_refusal(request, profile, ids, notice, form, status: int) -> HttpResp
     try:
         task = _client(profile).get(*ids).task
     except (KeyProblem, sendai.SendaiError):
-        context = {"ids": ids, "notice": notice, "report_form": form, "task_url": reverse("task", args=ids),
-                   "token": uuid.uuid4().hex}
+        context = {
+            "ids": ids,
+            "notice": notice,
+            "report_form": form,
+            "task_url": reverse("task", args=ids),
+            "token": uuid.uuid4().hex,
+        }
         template = "review/act_failed.html#failure" if request.htmx else "review/act_failed.html"
         return render(request, template, context, status=200 if request.htmx else status)
     return _after(request, ids, task, notice, form, status=status)

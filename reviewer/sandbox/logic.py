@@ -22,7 +22,10 @@ logger = logging.getLogger(__name__)
 
 # White space as JSON Schema's (ECMAScript's) \s knows it, so that the OpenAPI description's
 # pattern "\S" and these checks agree on what a blank string is.
-BLANK = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+BLANK = (
+    " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 MAX_ISSUES = 50
 MAX_TEXT = 500
 MAX_MESSAGE = 10_000

@@ -94,9 +94,11 @@ class ApiKey(models.Model):
         return key, raw
 
     def can_access(self, project: Project) -> bool:
-        return self.grants.filter(team_id=project.team_id).filter(
-            models.Q(project__isnull=True) | models.Q(project=project)
-        ).exists()
+        return (
+            self.grants.filter(team_id=project.team_id)
+            .filter(models.Q(project__isnull=True) | models.Q(project=project))
+            .exists()
+        )
 
 
 class KeyGrant(models.Model):
@@ -155,7 +157,7 @@ class Report(models.Model):
     task = models.ForeignKey(Task, models.CASCADE, related_name="reports")
     api_key = models.ForeignKey(ApiKey, models.SET_NULL, null=True, blank=True, related_name="+")
     issues = models.JSONField()
-    message = models.TextField(null=True, blank=True)
+    message = models.TextField(null=True, blank=True)  # noqa: DJ001 (null: no message was sent)
     created_at = models.DateTimeField(default=timezone.now)
     hook_status = models.CharField(max_length=20, blank=True, help_text="sent, failed, or empty (no hook configured).")
     hook_error = models.TextField(blank=True)

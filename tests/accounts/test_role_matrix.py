@@ -13,7 +13,11 @@ MATRIX = [
     ("get", "/people/", {"anonymous": "login", "stranger": 403, "reviewer": 403, "lead": 403, "admin": 200}),
     ("get", "/people/new/", {"anonymous": "login", "stranger": 403, "reviewer": 403, "lead": 403, "admin": 200}),
     ("get", "/people/{rita}/", {"anonymous": "login", "stranger": 403, "reviewer": 403, "lead": 403, "admin": 200}),
-    ("post", "/people/{rita}/key/", {"anonymous": "login", "stranger": 403, "reviewer": 403, "lead": 403, "admin": 400}),
+    (
+        "post",
+        "/people/{rita}/key/",
+        {"anonymous": "login", "stranger": 403, "reviewer": 403, "lead": 403, "admin": 400},
+    ),
     (
         "post",
         "/people/{rita}/key/revoke/",
@@ -24,8 +28,16 @@ MATRIX = [
         "/people/{rita}/key/verify/",
         {"anonymous": "login", "stranger": 403, "reviewer": 403, "lead": 403, "admin": 302},
     ),
-    ("post", "/account/key/verify/", {"anonymous": "login", "stranger": 302, "reviewer": 302, "lead": 302, "admin": 302}),
-    ("post", "/account/key/revoke/", {"anonymous": "login", "stranger": 302, "reviewer": 302, "lead": 302, "admin": 302}),
+    (
+        "post",
+        "/account/key/verify/",
+        {"anonymous": "login", "stranger": 302, "reviewer": 302, "lead": 302, "admin": 302},
+    ),
+    (
+        "post",
+        "/account/key/revoke/",
+        {"anonymous": "login", "stranger": 302, "reviewer": 302, "lead": 302, "admin": 302},
+    ),
     (
         "get",
         "/review/team_1/proj_1/task_1/",

@@ -20,8 +20,14 @@ TASKS = 1000
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_claimers_never_share_a_task():
     Entry.objects.bulk_create(
-        Entry(team_id="team_1", project_id="proj_1", task_id=f"task_{i}", status="REVIEWING", created_at=BASE,
-              source="list")
+        Entry(
+            team_id="team_1",
+            project_id="proj_1",
+            task_id=f"task_{i}",
+            status="REVIEWING",
+            created_at=BASE,
+            source="list",
+        )
         for i in range(TASKS)
     )
     users = [make_person(f"claimer{i}", "reviewer") for i in range(THREADS)]

@@ -34,7 +34,7 @@ def test_it_opens_the_oldest_task_in_review(reviewer, people):
     assert Entry.objects.get(task_id="task_1").claimed_by == people.reviewer
     page = reviewer.get(response["Location"]).content.decode()
     assert "You hold this task until" in page
-    assert "hx-trigger=\"every 60s\"" in page
+    assert 'hx-trigger="every 60s"' in page
 
 
 def test_it_passes_over_tasks_no_longer_in_review(reviewer):

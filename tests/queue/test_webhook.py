@@ -157,8 +157,11 @@ def test_the_sandbox_delivers_its_events_to_the_console(client, people, upstream
     key = make_key()
     import requests
 
-    r = requests.post(f"{upstream}/v2/team_123456/project/proj_123456/task/{task.task_id}/unlock",
-                      headers={"Authorization": f"Bearer {key}"}, timeout=10)
+    r = requests.post(
+        f"{upstream}/v2/team_123456/project/proj_123456/task/{task.task_id}/unlock",
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=10,
+    )
     assert r.status_code == 200
     entry = Entry.objects.get(task_id=task.task_id)
     assert (entry.status, entry.source) == ("REVIEWING", "webhook")

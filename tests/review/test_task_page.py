@@ -43,7 +43,9 @@ def test_it_records_that_the_task_was_opened(reviewer_client, people):
 
 def test_it_flags_malformed_geometry_instead_of_failing(reviewer_client):
     pages = doc_pages()
-    pages[0]["checkboxes"].append({"id": "cb_two", "confidence": 0.5, "checked": False, "coordinates": [[1, 1], [2, 2]]})
+    pages[0]["checkboxes"].append(
+        {"id": "cb_two", "confidence": 0.5, "checked": False, "coordinates": [[1, 1], [2, 2]]}
+    )
     pages[0]["segments"].append({"id": "seg_nan", "confidence": 0.4, "coordinates": [[1, 1], ["abc", 2], [3, 3]]})
     pages[0]["segments"].append({"id": "seg_off", "confidence": 0.4, "coordinates": [[1, 1], [99999, 2], [3, 3]]})
     pages[0]["annotations"].append({"id": "ann_bad", "entity_id": "x", "confidence": 0.3, "content": "?", "top": "a"})
@@ -59,7 +61,15 @@ def test_it_flags_malformed_geometry_instead_of_failing(reviewer_client):
 
 def test_it_shows_a_chosen_page_of_a_multi_page_task(reviewer_client):
     pages = doc_pages() + [
-        {"id": "page_2", "width": 1000, "height": 1400, "annotations": [], "checkboxes": [], "segments": [], "signatures": []}
+        {
+            "id": "page_2",
+            "width": 1000,
+            "height": 1400,
+            "annotations": [],
+            "checkboxes": [],
+            "segments": [],
+            "signatures": [],
+        }
     ]
     make_task(pages=pages)
     html = reviewer_client.get(TASK_URL + "?page=2").content.decode()

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,38 +16,124 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='KeyEvent',
+            name="KeyEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor_name', models.CharField(max_length=150)),
-                ('subject_name', models.CharField(max_length=150)),
-                ('action', models.CharField(choices=[('set', 'Set'), ('replaced', 'Replaced'), ('revoked', 'Revoked'), ('verified', 'Verified'), ('rotated', 'Re-encrypted under the newest key')], max_length=16)),
-                ('outcome', models.CharField(blank=True, max_length=200)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subject', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='key_events', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("actor_name", models.CharField(max_length=150)),
+                ("subject_name", models.CharField(max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("set", "Set"),
+                            ("replaced", "Replaced"),
+                            ("revoked", "Revoked"),
+                            ("verified", "Verified"),
+                            ("rotated", "Re-encrypted under the newest key"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("outcome", models.CharField(blank=True, max_length=200)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="key_events",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-pk'],
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('team_id', models.CharField(blank=True, max_length=128, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$', "Use 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit.")], verbose_name='default team')),
-                ('project_id', models.CharField(blank=True, max_length=128, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$', "Use 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit.")], verbose_name='default project')),
-                ('encrypted_key', models.TextField(blank=True)),
-                ('key_last4', models.CharField(blank=True, max_length=4)),
-                ('key_state', models.CharField(choices=[('none', 'No key'), ('set', 'Set, not verified'), ('verified', 'Verified: reads and acts'), ('read_only', 'Verified: reads only'), ('rejected', 'Rejected by Send.ai')], default='none', max_length=16)),
-                ('key_set_at', models.DateTimeField(blank=True, null=True)),
-                ('key_checked_at', models.DateTimeField(blank=True, null=True)),
-                ('key_last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('key_set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "team_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=128,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$",
+                                "Use 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="default team",
+                    ),
+                ),
+                (
+                    "project_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=128,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$",
+                                "Use 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="default project",
+                    ),
+                ),
+                ("encrypted_key", models.TextField(blank=True)),
+                ("key_last4", models.CharField(blank=True, max_length=4)),
+                (
+                    "key_state",
+                    models.CharField(
+                        choices=[
+                            ("none", "No key"),
+                            ("set", "Set, not verified"),
+                            ("verified", "Verified: reads and acts"),
+                            ("read_only", "Verified: reads only"),
+                            ("rejected", "Rejected by Send.ai"),
+                        ],
+                        default="none",
+                        max_length=16,
+                    ),
+                ),
+                ("key_set_at", models.DateTimeField(blank=True, null=True)),
+                ("key_checked_at", models.DateTimeField(blank=True, null=True)),
+                ("key_last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "key_set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="profile", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'permissions': [('review_tasks', 'Can open and act on tasks'), ('audit_work', 'Can see the audit views'), ('release_claims', "Can release other people's claims on tasks"), ('manage_people', 'Can manage users, roles and API keys')],
+                "permissions": [
+                    ("review_tasks", "Can open and act on tasks"),
+                    ("audit_work", "Can see the audit views"),
+                    ("release_claims", "Can release other people's claims on tasks"),
+                    ("manage_people", "Can manage users, roles and API keys"),
+                ],
             },
         ),
     ]

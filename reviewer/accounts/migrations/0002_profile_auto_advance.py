@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='profile',
-            name='auto_advance',
-            field=models.BooleanField(default=True, help_text='After completing or discarding a task, open the next one.', verbose_name='move on by myself'),
+            model_name="profile",
+            name="auto_advance",
+            field=models.BooleanField(
+                default=True,
+                help_text="After completing or discarding a task, open the next one.",
+                verbose_name="move on by myself",
+            ),
         ),
     ]

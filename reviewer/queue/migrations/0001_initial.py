@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,63 +15,115 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(max_length=128, unique=True)),
-                ('event', models.CharField(max_length=64)),
-                ('level', models.CharField(max_length=10)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('outcome', models.CharField(blank=True, max_length=200)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("event_id", models.CharField(max_length=128, unique=True)),
+                ("event", models.CharField(max_length=64)),
+                ("level", models.CharField(max_length=10)),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("outcome", models.CharField(blank=True, max_length=200)),
             ],
         ),
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('team_id', models.CharField(max_length=128)),
-                ('project_id', models.CharField(max_length=128)),
-                ('task_id', models.CharField(max_length=128)),
-                ('status', models.CharField(blank=True, help_text='The last status seen upstream; empty if unknown.', max_length=32)),
-                ('name', models.CharField(blank=True, max_length=500)),
-                ('step_type', models.CharField(blank=True, max_length=64)),
-                ('upload_id', models.CharField(blank=True, max_length=128)),
-                ('created_at', models.DateTimeField(help_text='When the task was created upstream, or first seen here.')),
-                ('seen_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('source', models.CharField(choices=[('list', 'Task list'), ('webhook', 'Notification'), ('import', 'Import')], max_length=16)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('claim_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('claimed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("team_id", models.CharField(max_length=128)),
+                ("project_id", models.CharField(max_length=128)),
+                ("task_id", models.CharField(max_length=128)),
+                (
+                    "status",
+                    models.CharField(
+                        blank=True, help_text="The last status seen upstream; empty if unknown.", max_length=32
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=500)),
+                ("step_type", models.CharField(blank=True, max_length=64)),
+                ("upload_id", models.CharField(blank=True, max_length=128)),
+                (
+                    "created_at",
+                    models.DateTimeField(help_text="When the task was created upstream, or first seen here."),
+                ),
+                ("seen_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("list", "Task list"), ("webhook", "Notification"), ("import", "Import")],
+                        max_length=16,
+                    ),
+                ),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("claim_expires_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "claimed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'entries',
+                "verbose_name_plural": "entries",
             },
         ),
         migrations.CreateModel(
-            name='ClaimEvent',
+            name="ClaimEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('username', models.CharField(max_length=150)),
-                ('kind', models.CharField(choices=[('claimed', 'Claimed'), ('released', 'Released'), ('expired', 'Expired'), ('released_by_lead', 'Released by a lead'), ('dropped', 'Dropped: no longer in review')], max_length=20)),
-                ('by', models.CharField(blank=True, help_text='Who did it, when not the holder.', max_length=150)),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='queue.entry')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("username", models.CharField(max_length=150)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("claimed", "Claimed"),
+                            ("released", "Released"),
+                            ("expired", "Expired"),
+                            ("released_by_lead", "Released by a lead"),
+                            ("dropped", "Dropped: no longer in review"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("by", models.CharField(blank=True, help_text="Who did it, when not the holder.", max_length=150)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="queue.entry"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-pk'],
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(condition=models.Q(('status__in', ('REVIEWING', ''))), fields=['created_at', 'id'], name='queue_entry_next'),
+            model_name="entry",
+            index=models.Index(
+                condition=models.Q(("status__in", ("REVIEWING", ""))),
+                fields=["created_at", "id"],
+                name="queue_entry_next",
+            ),
         ),
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(fields=['claimed_by'], name='queue_entry_claimed_by'),
+            model_name="entry",
+            index=models.Index(fields=["claimed_by"], name="queue_entry_claimed_by"),
         ),
         migrations.AddConstraint(
-            model_name='entry',
-            constraint=models.UniqueConstraint(fields=('team_id', 'project_id', 'task_id'), name='queue_entry_unique'),
+            model_name="entry",
+            constraint=models.UniqueConstraint(fields=("team_id", "project_id", "task_id"), name="queue_entry_unique"),
         ),
     ]

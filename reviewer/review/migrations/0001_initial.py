@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,35 +15,78 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='IssueType',
+            name="IssueType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=200)),
-                ('value', models.SlugField(max_length=100, unique=True)),
-                ('active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label", models.CharField(max_length=200)),
+                ("value", models.SlugField(max_length=100, unique=True)),
+                ("active", models.BooleanField(default=True)),
             ],
         ),
         migrations.CreateModel(
-            name='ActionRecord',
+            name="ActionRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('username', models.CharField(max_length=150)),
-                ('team_id', models.CharField(max_length=128)),
-                ('project_id', models.CharField(max_length=128)),
-                ('task_id', models.CharField(max_length=128)),
-                ('action', models.CharField(choices=[('open', 'Opened'), ('complete', 'Complete'), ('discard', 'Discard'), ('report', 'Report'), ('approve', 'Approve'), ('disapprove', 'Disapprove'), ('unlock', 'Unlock')], max_length=16)),
-                ('outcome', models.CharField(choices=[('ok', 'Done'), ('warning', 'Done, with a warning'), ('refused', 'Refused by Send.ai'), ('key', 'Key problem'), ('unavailable', 'Send.ai unavailable'), ('error', 'Unreadable answer'), ('duplicate', 'Duplicate, not sent')], max_length=16)),
-                ('upstream_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('upstream_code', models.CharField(blank=True, max_length=64)),
-                ('message', models.TextField(blank=True)),
-                ('duration_ms', models.PositiveIntegerField(default=0)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('task_status', models.CharField(blank=True, help_text="The task's status after the attempt.", max_length=32)),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("username", models.CharField(max_length=150)),
+                ("team_id", models.CharField(max_length=128)),
+                ("project_id", models.CharField(max_length=128)),
+                ("task_id", models.CharField(max_length=128)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("open", "Opened"),
+                            ("complete", "Complete"),
+                            ("discard", "Discard"),
+                            ("report", "Report"),
+                            ("approve", "Approve"),
+                            ("disapprove", "Disapprove"),
+                            ("unlock", "Unlock"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("ok", "Done"),
+                            ("warning", "Done, with a warning"),
+                            ("refused", "Refused by Send.ai"),
+                            ("key", "Key problem"),
+                            ("unavailable", "Send.ai unavailable"),
+                            ("error", "Unreadable answer"),
+                            ("duplicate", "Duplicate, not sent"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("upstream_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("upstream_code", models.CharField(blank=True, max_length=64)),
+                ("message", models.TextField(blank=True)),
+                ("duration_ms", models.PositiveIntegerField(default=0)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "task_status",
+                    models.CharField(blank=True, help_text="The task's status after the attempt.", max_length=32),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['team_id', 'project_id', 'task_id', 'at'], name='review_action_task'), models.Index(fields=['user', 'at'], name='review_action_user'), models.Index(fields=['action', 'at'], name='review_action_kind')],
+                "indexes": [
+                    models.Index(fields=["team_id", "project_id", "task_id", "at"], name="review_action_task"),
+                    models.Index(fields=["user", "at"], name="review_action_user"),
+                    models.Index(fields=["action", "at"], name="review_action_kind"),
+                ],
             },
         ),
     ]

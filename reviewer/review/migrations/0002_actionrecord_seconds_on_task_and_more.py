@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('review', '0001_initial'),
+        ("review", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='actionrecord',
-            name='seconds_on_task',
-            field=models.PositiveIntegerField(blank=True, help_text='Seconds since this person last opened the task, for actions.', null=True),
+            model_name="actionrecord",
+            name="seconds_on_task",
+            field=models.PositiveIntegerField(
+                blank=True, help_text="Seconds since this person last opened the task, for actions.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='actionrecord',
-            name='task_approved',
-            field=models.BooleanField(help_text='Whether the task was approved after the attempt.', null=True),
+            model_name="actionrecord",
+            name="task_approved",
+            field=models.BooleanField(help_text="Whether the task was approved after the attempt.", null=True),
         ),
     ]

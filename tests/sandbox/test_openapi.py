@@ -1,0 +1,188 @@
+"""The sandbox against its own OpenAPI description, /sandbox/openapi.json, with Schemathesis.
+
+Every operation is called with generated requests (valid and invalid) through the Django WSGI
+application, with a valid key, and every response is checked against the description: no server
+error, documented status codes, content types, headers and bodies, and auth that is not ignored.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import jsonschema_rs
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from schemathesis.openapi.checks import RejectedPositiveData
+
+from reviewer.sandbox.models import SCOPES, ApiKey, KeyGrant, Status, hash_key
+from reviewer.sandbox.openapi import ID_PATTERN
+from tests.conftest import make_project, make_task
+
+TEAM, PROJECT = "team_123456", "proj_123456"
+# Tasks in every state an action cares about, so that generated requests reach the rules,
+# not only the 404 of an unknown task.
+TASKS = {
+    "task_abcdef123456": {"status": Status.REVIEWING},
+    "task_invalid": {"status": Status.REVIEWING, "validation_errors": ["total_amount: not an amount"]},
+    "task_completed": {"status": Status.COMPLETED, "upload_id": "upl_open"},
+    "task_discarded": {"status": Status.DISCARDED, "upload_id": "upl_open"},
+    "task_waiting": {"status": Status.REVIEWING, "upload_id": "upl_open"},
+    "task_approved": {"status": Status.COMPLETED, "approved": True},
+    "task_processing": {"status": Status.PROCESSING},
+    "task_failed": {"status": Status.FAILED},
+    "task_filtered": {"status": Status.FILTERED, "upload_id": "upl_open"},
+    "task_exported": {"status": Status.COMPLETED, "upload_id": "upl_open"},
+    "task_no_images": {"status": Status.REVIEWING, "has_images": False},
+}
+EXAMPLES_PER_OPERATION = 30
+# The key that every generated request carries, unless Schemathesis removes it to test auth.
+KEY = "sk_sbx_schemathesis-key-for-the-test-project"
+
+
+def cursor(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "generation": {"max-examples": EXAMPLES_PER_OPERATION, "database": "none"},
+        "auth": {"openapi": {"bearer": {"bearer": KEY}}},
+        # Path parameters are mostly drawn from the IDs that exist, so that requests get past the 404.
+        "dictionaries": {
+            "teams": {"values": [TEAM, "team_other"]},
+            "projects": {"values": [PROJECT, "proj_other"]},
+            "tasks": {"values": [*TASKS, "task_other"]},
+            "pages": {"values": ["page_1", "page_2"]},
+            # Cursors as the list issues them (any time and row): most generated strings are not cursors.
+            "cursors": {"values": [cursor("2000-01-01T00:00:00+00:00|0"), cursor("2100-01-01T00:00:00+00:00|0")]},
+        },
+        "parameters": {
+            "path.team_id": {"dictionary": "teams", "probability": 0.9},
+            "path.project_id": {"dictionary": "projects", "probability": 0.9},
+            "path.task_id": {"dictionary": "tasks", "probability": 0.9},
+            "path.page_id": {"dictionary": "pages", "probability": 0.9},
+            "query.cursor": {"dictionary": "cursors", "probability": 0.5},
+        },
+    }
+)
+APP = get_wsgi_application()
+schema = schemathesis.openapi.from_wsgi("/sandbox/openapi.json", APP, config=CONFIG)
+
+# Refusals of well-formed requests for a reason that a schema cannot express. Only these are let
+# through the `positive_data_acceptance` check; every other failure of every check is kept.
+NOT_IN_THE_SCHEMA = {
+    # The task's state (sendai-api.md §3: "Refused with 400 when"), e.g. discarding a discarded task.
+    "invalid_status",
+    "already_approved",
+    "already_disapproved",
+    "task_exported",
+    "upload_processed",
+    "validation_failed",
+    # A cursor that the list did not issue: the schema can only say "string".
+    "invalid_cursor",
+}
+
+
+@schema.hook
+def filter_failure(context, failure, case, response) -> bool:
+    if isinstance(failure, RejectedPositiveData) and response.status_code == 400:
+        return response.json()["error"]["code"] not in NOT_IN_THE_SCHEMA
+    return True
+
+
+@pytest.fixture
+def sandbox(db):
+    """The sandbox's records for the test, and the application sharing the test's transaction.
+
+    Django's own test client disconnects `close_old_connections` for the same reason: it would
+    close the connection that holds the test's transaction after every request.
+    """
+    project = make_project(TEAM, PROJECT)
+    for task_id, fields in TASKS.items():
+        make_task(task_id, project=project, **fields)
+    project.tasks.filter(task_id="task_exported").update(exported_at=timezone.now())
+    make_task("task_other", project=make_project("team_other", "proj_other"))
+    key = ApiKey.objects.create(name="schemathesis", prefix=KEY[:11], digest=hash_key(KEY), scopes=list(SCOPES))
+    KeyGrant.objects.create(key=key, team=project.team, project=project)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_it_describes_itself_in_openapi_3_1():
+    schema.validate()
+    assert schema.raw_schema["openapi"] == "3.1.0"
+    operations = {f"{op.method.upper()} {op.path}" for op in (r.ok() for r in schema.get_all_operations())}
+    base = "/v2/{team_id}/project/{project_id}/task"
+    assert operations == {
+        f"GET {base}",
+        f"GET {base}/{{task_id}}",
+        *(f"POST {base}/{{task_id}}/{action}" for action in ("complete", "discard", "approve", "disapprove")),
+        *(f"POST {base}/{{task_id}}/{action}" for action in ("unlock", "report")),
+        f"GET {base}/{{task_id}}/page/{{page_id}}/image",
+    }
+
+
+@schema.parametrize()
+# The examples of one operation share the test's records and transaction, on purpose: the state
+# that one request leaves (a task discarded, approved...) is what the next one meets.
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_it_conforms_to_its_openapi_description(case, sandbox):
+    case.call_and_validate()
+
+
+TASK_IDS = {"team_id": TEAM, "project_id": PROJECT, "task_id": "task_abcdef123456"}
+REPORT = "/v2/{team_id}/project/{project_id}/task/{task_id}/report"
+LIST = "/v2/{team_id}/project/{project_id}/task"
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "data"),
+    [
+        # Characters that JSON carries but a database may not store.
+        (REPORT, "POST", {"body": {"issues": [{"label": "a\x00b", "value": "poor_quality"}]}}),
+        (REPORT, "POST", {"body": {"issues": [{"label": "Poor", "value": "poor_quality"}], "message": "a\x00b"}}),
+        (REPORT, "POST", {"body": {"issues": [{"label": "\ud800", "value": "poor_quality"}]}}),
+        (REPORT, "POST", {"body": {"issues": [{"label": "Poor", "value": "poor_quality"}], "message": "\udfff"}}),
+        # A cursor whose time is a valid date only before it is turned into UTC.
+        (LIST, "GET", {"query": {"cursor": cursor("0001-01-01T00:00:00+14:00|1")}}),
+        (LIST, "GET", {"query": {"cursor": cursor("9999-12-31T23:59:59-12:00|1")}}),
+    ],
+    ids=["nul-in-label", "nul-in-message", "surrogate-in-label", "surrogate-in-message", "cursor-min", "cursor-max"],
+)
+def test_it_conforms_on_edge_cases(sandbox, path, method, data):
+    """Explicit examples of requests that the generated ones reach only by chance."""
+    ids = {k: v for k, v in TASK_IDS.items() if "{" + k + "}" in path}
+    media_type = "application/json" if "body" in data else None
+    case = schema[path][method].Case(path_parameters=ids, media_type=media_type, **data)
+    case.call_and_validate(headers={"Authorization": f"Bearer {KEY}"})
+
+
+def schema_accepts(name: str, instance) -> bool:
+    """Whether the served description's schema `name` accepts `instance`."""
+    document = {"$ref": f"#/components/schemas/{name}", "components": schema.raw_schema["components"]}
+    return jsonschema_rs.Draft202012Validator(document).is_valid(instance)
+
+
+@pytest.mark.parametrize("text", ["poor_quality", " ", "\t", "\u2028", "\x85", "\x1c", "\x1f"])
+def test_it_agrees_with_its_schema_on_blank_issue_text(sandbox, text):
+    body = {"issues": [{"label": "Poor Document Quality", "value": text}]}
+    case = schema[REPORT]["POST"].Case(path_parameters=TASK_IDS, body=body, media_type="application/json")
+    response = case.call(headers={"Authorization": f"Bearer {KEY}"})
+    assert response.status_code == (201 if schema_accepts("ReportRequest", body) else 400)
+
+
+@pytest.mark.parametrize("upload_id", ["upl_open", "", "-upl", "upl\n"])
+def test_it_agrees_with_its_schema_on_the_upload_id_filter(sandbox, upload_id):
+    ids = {"team_id": TEAM, "project_id": PROJECT}
+    case = schema[LIST]["GET"].Case(path_parameters=ids, query={"upload_id": upload_id})
+    response = case.call(headers={"Authorization": f"Bearer {KEY}"})
+    pattern = {"type": "string", "pattern": ID_PATTERN}
+    assert response.status_code == (200 if jsonschema_rs.Draft202012Validator(pattern).is_valid(upload_id) else 400)
