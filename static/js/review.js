@@ -121,7 +121,7 @@
     var details = document.querySelector("#task-state details[data-details='" + name + "']");
     if (!details) return;
     details.open = true;
-    var target = details.querySelector("button:not([disabled]), input, textarea") || details.querySelector("summary");
+    var target = details.querySelector("button:not([disabled]), input:not([type=hidden]), textarea") || details.querySelector("summary");
     target.focus();
   }
 
