@@ -16,7 +16,7 @@ from django.utils import timezone
 from reviewer.accounts import crypto
 
 ID_VALIDATOR = RegexValidator(
-    r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$",
+    r"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\Z",
     "Use 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit.",
 )
 

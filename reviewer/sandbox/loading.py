@@ -180,7 +180,7 @@ class _TaskChecker:
             entry = entry["payload"]
         self.task = entry
         raw_id = entry.get("id") if isinstance(entry, dict) else None
-        self.task_id = raw_id if isinstance(raw_id, str) and ID_PATTERN.match(raw_id) else ""
+        self.task_id = raw_id if isinstance(raw_id, str) and ID_PATTERN.fullmatch(raw_id) else ""
 
     def fail(self, path: str, message: str) -> None:
         full = ".".join(part for part in (self.root, path) if part)
@@ -226,7 +226,7 @@ class _TaskChecker:
         value = task.get(key)
         if key not in task or value is None:
             self.fail(key, "required")
-        elif not isinstance(value, str) or not ID_PATTERN.match(value):
+        elif not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
             self.fail(key, f"expected an ID matching {ID_PATTERN.pattern}, got {_shown(value)}")
         else:
             return value
@@ -293,7 +293,7 @@ class _TaskChecker:
                 self.fail(path, f"expected a page object, got {_kind(page)}")
                 continue
             page_id = page.get("id")
-            if not isinstance(page_id, str) or not ID_PATTERN.match(page_id):
+            if not isinstance(page_id, str) or not ID_PATTERN.fullmatch(page_id):
                 self.fail(f"{path}.id", f"expected an ID matching {ID_PATTERN.pattern}, got {_shown(page_id)}")
             elif page_id in page_ids:
                 self.fail(f"{path}.id", f"{page_id} appears twice in the task")

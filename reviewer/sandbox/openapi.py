@@ -8,6 +8,8 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
 # Some character that is not white space, and no NUL anywhere.
 TEXT_PATTERN = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
 STATUSES = ["PROCESSING", "REVIEWING", "COMPLETED", "FAILED", "DISCARDED", "FILTERED"]
+_ONE_STATUS = "(" + "|".join(STATUSES) + ")"
+STATUS_LIST_PATTERN = f"^{_ONE_STATUS}(,{_ONE_STATUS})*$"
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -215,7 +217,12 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "parameters": [
                         _id("team_id"),
                         _id("project_id"),
-                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": STATUSES}},
+                        {
+                            "name": "status",
+                            "in": "query",
+                            "description": "One status, or several separated by commas.",
+                            "schema": {"type": "string", "pattern": STATUS_LIST_PATTERN},
+                        },
                         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
                         {"name": "cursor", "in": "query", "schema": {"type": "string"}},
                         {"name": "upload_id", "in": "query", "schema": {"type": "string", "pattern": ID_PATTERN}},

@@ -73,6 +73,9 @@ def api(*methods: str) -> Callable[[View], View]:
                 response = view(request, *args, **kwargs)
             except ApiError as e:
                 response = error_response(e.status, e.code, e.message, e.headers)
+            except Exception:
+                logger.exception("sandbox %s %s failed", request.method, request.path)
+                response = error_response(500, "internal_error", "The sandbox failed to answer; see its log.")
             request_id = request.headers.get("X-Request-ID", "")
             if REQUEST_ID_RE.fullmatch(request_id):
                 response["X-Request-ID"] = request_id
@@ -246,10 +249,12 @@ def task_list(request: HttpRequest, team_id: str, project_id: str) -> JsonRespon
     _, project = _project(request, "task.read", team_id, project_id)
     logic.settle_project(project.pk)
     tasks = Task.objects.filter(project=project).select_related("project", "upload")
-    statuses = [s for value in request.GET.getlist("status") for s in value.split(",") if s]
+    statuses = [s for value in request.GET.getlist("status") for s in value.split(",")]
     unknown = sorted(set(statuses) - set(Status.values))
     if unknown:
-        raise ApiError(400, "invalid_request", f"status: unknown value {unknown[0]!r}; use one of {', '.join(Status)}.")
+        raise ApiError(
+            400, "invalid_request", f"status: unknown value {unknown[0]!r}; use one or more of {', '.join(Status)}."
+        )
     if statuses:
         tasks = tasks.filter(status__in=statuses)
     if "upload_id" in request.GET:

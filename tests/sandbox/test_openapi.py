@@ -8,22 +8,22 @@ error, documented status codes, content types, headers and bodies, and auth that
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
+import hypothesis
 import jsonschema_rs
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from django.utils import timezone
-from hypothesis import HealthCheck, settings
 from schemathesis.openapi.checks import RejectedPositiveData
 
 from reviewer.sandbox.models import SCOPES, ApiKey, KeyGrant, Status, hash_key
-from reviewer.sandbox.openapi import ID_PATTERN
 from tests.conftest import make_project, make_task
 
 TEAM, PROJECT = "team_123456", "proj_123456"
+EXPORTED_AT = dt.datetime(2024, 1, 16, 9, 0, tzinfo=dt.UTC)
 # Tasks in every state an action cares about, so that generated requests reach the rules,
 # not only the 404 of an unknown task.
 TASKS = {
@@ -36,7 +36,7 @@ TASKS = {
     "task_processing": {"status": Status.PROCESSING},
     "task_failed": {"status": Status.FAILED},
     "task_filtered": {"status": Status.FILTERED, "upload_id": "upl_open"},
-    "task_exported": {"status": Status.COMPLETED, "upload_id": "upl_open"},
+    "task_exported": {"status": Status.COMPLETED, "upload_id": "upl_open", "exported_at": EXPORTED_AT},
     "task_no_images": {"status": Status.REVIEWING, "has_images": False},
 }
 EXAMPLES_PER_OPERATION = 30
@@ -97,15 +97,14 @@ def filter_failure(context, failure, case, response) -> bool:
 
 @pytest.fixture
 def sandbox(db):
-    """The sandbox's records for the test, and the application sharing the test's transaction.
+    """The sandbox's records for the test, and the WSGI application sharing the test's transaction.
 
-    Django's own test client disconnects `close_old_connections` for the same reason: it would
-    close the connection that holds the test's transaction after every request.
+    Like Django's own test client, this keeps the application from closing the database
+    connection at the end of each request: it holds the test's transaction.
     """
     project = make_project(TEAM, PROJECT)
     for task_id, fields in TASKS.items():
         make_task(task_id, project=project, **fields)
-    project.tasks.filter(task_id="task_exported").update(exported_at=timezone.now())
     make_task("task_other", project=make_project("team_other", "proj_other"))
     key = ApiKey.objects.create(name="schemathesis", prefix=KEY[:11], digest=hash_key(KEY), scopes=list(SCOPES))
     KeyGrant.objects.create(key=key, team=project.team, project=project)
@@ -133,7 +132,7 @@ def test_it_describes_itself_in_openapi_3_1():
 @schema.parametrize()
 # The examples of one operation share the test's records and transaction, on purpose: the state
 # that one request leaves (a task discarded, approved...) is what the next one meets.
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis.settings(suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture])
 def test_it_conforms_to_its_openapi_description(case, sandbox):
     case.call_and_validate()
 
@@ -184,5 +183,16 @@ def test_it_agrees_with_its_schema_on_the_upload_id_filter(sandbox, upload_id):
     ids = {"team_id": TEAM, "project_id": PROJECT}
     case = schema[LIST]["GET"].Case(path_parameters=ids, query={"upload_id": upload_id})
     response = case.call(headers={"Authorization": f"Bearer {KEY}"})
-    pattern = {"type": "string", "pattern": ID_PATTERN}
-    assert response.status_code == (200 if jsonschema_rs.Draft202012Validator(pattern).is_valid(upload_id) else 400)
+    parameter = next(p for p in schema.raw_schema["paths"][LIST]["get"]["parameters"] if p["name"] == "upload_id")
+    valid = jsonschema_rs.Draft202012Validator(parameter["schema"]).is_valid(upload_id)
+    assert response.status_code == (200 if valid else 400)
+
+
+@pytest.mark.parametrize("status", ["REVIEWING", "reviewing", "PAUSED", ""])
+def test_it_agrees_with_its_schema_on_the_status_filter(sandbox, status):
+    ids = {"team_id": TEAM, "project_id": PROJECT}
+    case = schema[LIST]["GET"].Case(path_parameters=ids, query={"status": status})
+    response = case.call(headers={"Authorization": f"Bearer {KEY}"})
+    parameter = next(p for p in schema.raw_schema["paths"][LIST]["get"]["parameters"] if p["name"] == "status")
+    valid = jsonschema_rs.Draft202012Validator(parameter["schema"]).is_valid(status)
+    assert response.status_code == (200 if valid else 400)
