@@ -73,11 +73,15 @@ def collected_static(tmp_path_factory):
 
     Into a folder of this run's own, so that test runs side by side do not collide.
     """
-    from django.conf import settings
     from django.core.management import call_command
+    from django.test.utils import override_settings
 
-    settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
+    # override_settings (not assignment) tells the static files storage that STATIC_ROOT moved.
+    override = override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static"))
+    override.enable()
     call_command("collectstatic", interactive=False, verbosity=0)
+    yield
+    override.disable()
 
 
 @pytest.fixture

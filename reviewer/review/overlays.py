@@ -91,7 +91,8 @@ def line_height(page: sendai.Page) -> float:
     return max(page.height / 110, 8.0)
 
 
-def page_items(page: sendai.Page) -> list[Item]:
+def page_items(page: sendai.Page, prefix: str = "") -> list[Item]:
+    """The page's items; `prefix` keeps their DOM ids unique across the pages of a task."""
     items: list[Item] = []
     height = line_height(page)
     for a in page.annotations:
@@ -108,7 +109,7 @@ def page_items(page: sendai.Page) -> list[Item]:
         items.append(_region(s, "segment", "Segment"))
     for s in page.signatures:
         items.append(_region(s, "signature", "Signature"))
-    return [replace(item, key=str(n)) for n, item in enumerate(items)]
+    return [replace(item, key=f"{prefix}{n}") for n, item in enumerate(items)]
 
 
 def _region(item, kind: str, detail: str, checked: bool | None = None) -> Item:

@@ -136,7 +136,7 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
     threshold = _threshold(request)
     number = _page_number(request, task)
     page = task.pages[number - 1] if task.pages else None
-    items = overlays.page_items(page) if page else []
+    items = overlays.page_items(page, prefix=f"p{number}-") if page else []
     order = request.GET.get("order", "page")
     if order == "confidence":
         items = sorted(items, key=lambda i: (i.confidence, i.kind, i.id))

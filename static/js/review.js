@@ -207,6 +207,9 @@
   document.addEventListener("DOMContentLoaded", init);
   document.addEventListener("htmx:afterSettle", function (e) {
     if (e.target.id === "viewer" || e.target.querySelector && e.target.querySelector("#viewer")) init();
+    // After an action the buttons are drawn anew: keep the keyboard user's place on its outcome.
+    var notice = document.getElementById("notice");
+    if (notice && (!document.activeElement || document.activeElement === document.body)) notice.focus();
   });
   window.addEventListener("resize", function () { if (zoom.mode !== "step") applyZoom(); });
 })();

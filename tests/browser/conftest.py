@@ -52,6 +52,28 @@ def _as_in_production(application):
     return application
 
 
+def _check_static_files() -> None:
+    """Fail unless WhiteNoise will serve the files that the pages name.
+
+    WhiteNoise serves settings.STATIC_ROOT; the pages name files from the manifest of the
+    staticfiles storage, which keeps the STATIC_ROOT it was created with. If the storage was
+    created before tests/conftest.py's `collected_static` moved STATIC_ROOT, the two disagree
+    and every page would load without its CSS and JavaScript.
+    """
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    root = Path(settings.STATIC_ROOT)
+    collected = Path(staticfiles_storage.location)
+    if collected != root or not (root / staticfiles_storage.manifest_name).is_file():
+        pytest.fail(
+            f"Static files were collected into {collected}, but WhiteNoise serves STATIC_ROOT={root}: "
+            "the staticfiles storage was created before `collected_static` (tests/conftest.py) changed "
+            "STATIC_ROOT, so pages would load without CSS and JavaScript. `collected_static` should send "
+            "django.test.signals.setting_changed for STATIC_ROOT after changing it."
+        )
+
+
 @pytest.fixture(scope="session")
 def live_server(request, collected_static):
     """pytest-django's live server, but with static files served by the product's own WhiteNoise.
@@ -62,6 +84,7 @@ def live_server(request, collected_static):
     """
     from pytest_django.live_server_helper import LiveServer
 
+    _check_static_files()
     address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
     server = LiveServer(address, start=False)
     server.thread.static_handler = _as_in_production
@@ -128,6 +151,7 @@ class Console:
     url: str
     page: object
     reviewer: object
+    key: str  # the reviewer's raw Send.ai key, which must never reach the browser
 
     def task_url(self, task_id: str) -> str:
         return f"{self.url}/review/{TEAM}/{PROJECT}/{task_id}/"
@@ -155,9 +179,10 @@ def console(live_server, upstream, people, page, settings) -> Console:
     settings.SANDBOX_PROCESSING_DELAY = 600  # a completed task stays PROCESSING while a test looks at it
     call_command("sandbox_seed", verbosity=0)
     project = Project.objects.get(team__team_id=TEAM, project_id=PROJECT)
-    give_key(people.reviewer, make_key(project=project), team_id=TEAM, project_id=PROJECT)
+    raw = make_key(project=project)
+    give_key(people.reviewer, raw, team_id=TEAM, project_id=PROJECT)
     sign_in(page, live_server.url, people.reviewer.username)
-    return Console(url=live_server.url, page=page, reviewer=people.reviewer)
+    return Console(url=live_server.url, page=page, reviewer=people.reviewer, key=raw)
 
 
 def upstream_task(task_id: str) -> Task:
