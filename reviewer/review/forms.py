@@ -48,3 +48,16 @@ class ReportForm(forms.Form):
 
     def error_list(self) -> list[str]:
         return [str(e) for errors in self.errors.values() for e in errors]
+
+
+class IssueTypeForm(forms.ModelForm):
+    class Meta:
+        model = IssueType
+        fields = ("label", "value")
+        help_texts = {"value": "The machine-readable code sent to Send.ai: letters, digits, '-' and '_'."}
+
+    def clean_value(self):
+        value = self.cleaned_data["value"]
+        if value in {i.value for i in sendai.COMMON_ISSUES} or value == OTHER:
+            raise forms.ValidationError("That code is one of the built-in issue types.", code="builtin")
+        return value

@@ -16,10 +16,10 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from reviewer import sendai
@@ -29,8 +29,8 @@ from reviewer.accounts.roles import profile_of
 from reviewer.queue import claims
 from reviewer.queue.models import Entry
 from reviewer.review import overlays, rules
-from reviewer.review.forms import ReportForm
-from reviewer.review.models import Action, Outcome
+from reviewer.review.forms import IssueTypeForm, ReportForm
+from reviewer.review.models import Action, IssueType, Outcome
 from reviewer.review.records import record_action
 
 ACTIONS = ("complete", "discard", "report", "approve", "disapprove", "unlock")
@@ -388,3 +388,30 @@ def _key_response(request: HttpRequest, profile: Profile, reason: str) -> HttpRe
     if request.htmx:
         return HttpResponseClientRefresh()
     return _no_key(request, profile, reason)
+
+
+def _issue_types_admin(request: HttpRequest) -> None:
+    if not request.user.has_perm("accounts.manage_people"):
+        raise PermissionDenied("Only admins configure the report's issue types.")
+
+
+@require_http_methods(["GET", "POST"])
+def issue_types(request: HttpRequest) -> HttpResponse:
+    """The report picklist: the contract's five common types, plus the team's own."""
+    _issue_types_admin(request)
+    form = IssueTypeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Reviewers can now report \u201c{form.cleaned_data['label']}\u201d.")
+        return redirect("issue-types")
+    context = {"form": form, "common": sendai.COMMON_ISSUES, "types": IssueType.objects.order_by("label")}
+    return render(request, "review/issue_types.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def issue_type_toggle(request: HttpRequest, type_id: int) -> HttpResponse:
+    _issue_types_admin(request)
+    issue_type = get_object_or_404(IssueType, pk=type_id)
+    issue_type.active = not issue_type.active
+    issue_type.save(update_fields=["active"])
+    return redirect("issue-types")
