@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "reviewer.front",
     "reviewer.queue",
     "reviewer.review",
+    "reviewer.audit",
     "reviewer.sandbox",
 ]
 
@@ -138,7 +139,9 @@ TEMPLATES = [
 # The embedded default is SQLite; DATABASE_URL (postgres://…) switches to PostgreSQL.
 DATABASE_URL = envstr("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 60), conn_health_checks=True)
+    }
     # One test database per process, so that test runs side by side do not collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 else:
@@ -239,6 +242,10 @@ QUEUE_SYNC_USER = envstr("QUEUE_SYNC_USER")
 # The webhook receiver for Send.ai notification events: the shared secret arrives in this header.
 WEBHOOK_HEADER = envstr("WEBHOOK_HEADER", "X-Sendai-Secret")
 WEBHOOK_SECRET = envstr("WEBHOOK_SECRET")
+
+# The action log: records older than this many days are deleted by `manage.py prune_records`
+# (run it from cron); nothing else ever deletes one. 0 keeps every record forever.
+RECORD_RETENTION_DAYS = envint("RECORD_RETENTION_DAYS", 0)
 
 # The sandbox: a local implementation of the Send.ai v2 Task API under /sandbox.
 SANDBOX_ENABLED = envbool("SANDBOX_ENABLED", False)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("reviewer.accounts.urls")),
     path("", include("reviewer.review.urls")),
     path("", include("reviewer.queue.urls")),
+    path("", include("reviewer.audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

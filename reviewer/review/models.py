@@ -55,6 +55,7 @@ class ActionRecord(models.Model):
         indexes = [
             models.Index(fields=["team_id", "project_id", "task_id", "at"], name="review_action_task"),
             models.Index(fields=["user", "at"], name="review_action_user"),
+            models.Index(fields=["username", "at"], name="review_action_username"),
             models.Index(fields=["action", "at"], name="review_action_kind"),
         ]
 

@@ -1,0 +1,189 @@
+"""Charts drawn on the server as inline SVG: no script, no CDN, readable by everyone.
+
+Each function returns markup (a SafeString) for a <figure>: the SVG, with role="img", a
+<title> and a <desc> that sums it up in words, and beside it a table of the same numbers
+for screen readers and for anyone who wants the exact figures. Every piece of text that
+comes from data is escaped here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#D55E00", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+WIDTH, HEIGHT = 720, 300
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 14, 64
+
+
+def nice_max(value: int) -> int:
+    """The smallest 1, 2 or 5 × 10^k at or above `value` (at least 1): the top of the y axis."""
+    if value <= 1:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        if step * power >= value:
+            return step * power
+    return 10 * power  # pragma: no cover
+
+
+def _n(value: float) -> str:
+    """A coordinate, short and locale-free."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _steps(top: int) -> int:
+    """How many gridline intervals divide `top` (1, 2 or 5 × 10^k) into whole numbers."""
+    if top < 5:
+        return top
+    return 4 if str(top)[0] == "2" else 5
+
+
+def _axis(top: int, plot_h: float) -> list[str]:
+    parts = []
+    steps = _steps(top)
+    for n in range(steps + 1):
+        value = top * n // steps
+        y = TOP + plot_h - plot_h * n / steps
+        label = str(value)
+        parts.append(
+            f'<line class="grid-line" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_n(y)}" y2="{_n(y)}" '
+            f'stroke="#d5dae3" stroke-width="1"/>'
+            f'<text x="{LEFT - 6}" y="{_n(y + 4)}" text-anchor="end" font-size="11" fill="#5b6475">{label}</text>'
+        )
+    return parts
+
+
+def _svg(chart_id: str, title: str, desc: str, body: list[str]) -> str:
+    return (
+        f'<svg class="chart" role="img" aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif">'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
+    )
+
+
+def _figure(chart_id: str, title: str, desc: str, svg: str, table: str) -> SafeString:
+    return mark_safe(  # noqa: S308 (every piece of data in it went through escape())
+        f'<figure class="chart-figure" aria-labelledby="{chart_id}-caption">'
+        f'<figcaption id="{chart_id}-caption">{escape(title)}</figcaption>'
+        f'<div class="chart-pair"><div class="chart-box">{svg}'
+        f'<p class="chart-summary" aria-hidden="true">{escape(desc)}</p></div>'
+        f'<div class="chart-table" role="region" aria-label="{escape(title)}: the numbers" tabindex="0">'
+        f"{table}</div></div></figure>"
+    )
+
+
+def stacked_bars(
+    chart_id: str,
+    title: str,
+    days: Sequence[dt.date],
+    series: Sequence[tuple[str, Sequence[int]]],
+) -> SafeString:
+    """Counts per day, stacked by series: `series` is [(label, [count per day]), …]."""
+    totals = [sum(counts[n] for _, counts in series) for n in range(len(days))]
+    grand = sum(totals)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    top = nice_max(max(totals, default=0))
+    slot = plot_w / max(len(days), 1)
+    bar = max(slot * 0.8, 1.0)
+    body = _axis(top, plot_h)
+    for n, day in enumerate(days):
+        x = LEFT + slot * n + (slot - bar) / 2
+        base = TOP + plot_h
+        for colour, (label, counts) in zip(PALETTE, series, strict=False):
+            if not counts[n]:
+                continue
+            h = plot_h * counts[n] / top
+            base -= h
+            body.append(
+                f'<rect x="{_n(x)}" y="{_n(base)}" width="{_n(bar)}" height="{_n(h)}" fill="{colour}">'
+                f"<title>{day.isoformat()}: {counts[n]} {escape(label)}</title></rect>"
+            )
+    every = max(1, math.ceil(len(days) / 10))
+    for n, day in enumerate(days):
+        if n % every == 0:
+            x = LEFT + slot * n + slot / 2
+            body.append(
+                f'<text x="{_n(x)}" y="{TOP + plot_h + 16}" text-anchor="middle" font-size="11" '
+                f'fill="#5b6475">{day.strftime("%m-%d")}</text>'
+            )
+    legend_x = LEFT
+    for colour, (label, counts) in zip(PALETTE, series, strict=False):
+        body.append(
+            f'<rect x="{legend_x}" y="{HEIGHT - 22}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{legend_x + 16}" y="{HEIGHT - 12}" font-size="12" fill="#1d2330">'
+            f"{escape(label)} ({sum(counts)})</text>"
+        )
+        legend_x += 16 + 8 * (len(label) + len(str(sum(counts))) + 3)
+    if days:
+        busiest = max(range(len(days)), key=lambda n: totals[n])
+        span = f"{days[0].isoformat()} to {days[-1].isoformat()}"
+        parts = ", ".join(f"{sum(counts)} {label}" for label, counts in series)
+        desc = f"{grand} action{'' if grand == 1 else 's'} from {span}: {parts}."
+        if grand:
+            desc += f" The busiest day was {days[busiest].isoformat()} with {totals[busiest]}."
+    else:
+        desc = "No days in the period."
+    head = "".join(f'<th scope="col">{escape(label)}</th>' for label, _ in series)
+    rows = "".join(
+        f'<tr><th scope="row">{day.isoformat()}</th>'
+        + "".join(f"<td>{counts[n]}</td>" for _, counts in series)
+        + f"<td>{totals[n]}</td></tr>"
+        for n, day in enumerate(days)
+    )
+    table = (
+        f'<table class="grid compact"><caption>{escape(title)}</caption>'
+        f'<thead><tr><th scope="col">Day</th>{head}<th scope="col">Total</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+    return _figure(chart_id, title, desc, _svg(chart_id, title, desc, body), table)
+
+
+def histogram(chart_id: str, title: str, buckets: Sequence[tuple[str, int]], *, summary: str = "") -> SafeString:
+    """One bar per bucket: `buckets` is [(label, count), …] in order."""
+    total = sum(count for _, count in buckets)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    top = nice_max(max((count for _, count in buckets), default=0))
+    slot = plot_w / max(len(buckets), 1)
+    bar = slot * 0.7
+    body = _axis(top, plot_h)
+    for n, (label, count) in enumerate(buckets):
+        x = LEFT + slot * n + (slot - bar) / 2
+        h = plot_h * count / top
+        y = TOP + plot_h - h
+        body.append(
+            f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(bar)}" height="{_n(h)}" fill="{PALETTE[0]}">'
+            f"<title>{escape(label)}: {count}</title></rect>"
+            f'<text x="{_n(x + bar / 2)}" y="{_n(y - 4)}" text-anchor="middle" font-size="11" '
+            f'fill="#1d2330">{count}</text>'
+            f'<text x="{_n(x + bar / 2)}" y="{TOP + plot_h + 16}" text-anchor="middle" font-size="11" '
+            f'fill="#5b6475">{escape(label)}</text>'
+        )
+    if total:
+        commonest = max(buckets, key=lambda b: b[1])
+        desc = (
+            f"{total} timed action{'' if total == 1 else 's'}. "
+            f"The most common time on task was {commonest[0]} ({commonest[1]})."
+        )
+    else:
+        desc = "No timed actions in the period."
+    if summary:
+        desc += " " + summary
+    rows = "".join(
+        f'<tr><th scope="row">{escape(label)}</th><td>{count}</td>'
+        f"<td>{(100 * count / total if total else 0):.0f}%</td></tr>"
+        for label, count in buckets
+    )
+    table = (
+        f'<table class="grid compact"><caption>{escape(title)}</caption>'
+        f'<thead><tr><th scope="col">Time on task</th><th scope="col">Actions</th>'
+        f'<th scope="col">Share</th></tr></thead><tbody>{rows}</tbody></table>'
+    )
+    return _figure(chart_id, title, desc, _svg(chart_id, title, desc, body), table)

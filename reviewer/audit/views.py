@@ -1,0 +1,465 @@
+"""The audit pages, for team leads and admins.
+
+The approvals ledger and the activity log (filtered, paged by keyset, exported to CSV as
+a stream), each task's history, per-reviewer figures with charts, and the second review
+of approvals. Access is checked first in every view by `_auditor()`, or by `_sample()` and
+`_sample_item()`, which call it. Nothing here changes or deletes an action record: the one
+write to the log is the record of a lead's own disapproval, through `record_action`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+from collections.abc import Iterator
+from contextlib import nullcontext
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reviewer import sendai
+from reviewer.accounts.crypto import UndecryptableKey
+from reviewer.accounts.models import KeyState, Profile
+from reviewer.accounts.roles import profile_of
+from reviewer.audit import charts, sampling
+from reviewer.audit.figures import KINDS, compute
+from reviewer.audit.forms import LogFilterForm, PeriodForm, SampleForm, VerdictForm, today
+from reviewer.audit.models import Sample, SampleItem, Verdict
+from reviewer.audit.templatetags.audit import seconds
+from reviewer.review.models import Action, ActionRecord, Outcome
+from reviewer.review.records import record_action
+
+PAGE_SIZE = 50
+HISTORY_LIMIT = 2000
+CSV_CHUNK = 2000
+LEDGER_ACTIONS = [Action.APPROVE.value, Action.DISAPPROVE.value]
+ALL_ACTIONS = list(Action.values)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+ACTION_LABELS = dict(Action.choices)
+DISAPPROVED = "Disapproved in Send.ai: the task left the training data."
+
+
+def _auditor(request: HttpRequest) -> None:
+    """Let through those who may audit the team's work (leads and admins); 403 for anyone else."""
+    if not request.user.has_perm("accounts.audit_work"):
+        raise PermissionDenied("Only team leads and admins see the audit pages.")
+
+
+def _sample(request: HttpRequest, sample_id: int) -> Sample:
+    _auditor(request)
+    return get_object_or_404(Sample, pk=sample_id)
+
+
+def _sample_item(request: HttpRequest, item_id: int) -> SampleItem:
+    _auditor(request)
+    return get_object_or_404(SampleItem.objects.select_related("sample", "record"), pk=item_id)
+
+
+# --- The ledger and the activity log --------------------------------------------------
+
+
+def _cursor(record: ActionRecord) -> str:
+    """A position in the log, newest first: the record's time in microseconds, and its id."""
+    return f"{(record.at - EPOCH) // dt.timedelta(microseconds=1)}.{record.pk}"
+
+
+def _parse_cursor(value: str | None) -> tuple[dt.datetime, int] | None:
+    try:
+        micros, pk = (value or "").split(".")
+        return EPOCH + dt.timedelta(microseconds=int(micros)), int(pk)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _keyset(records: QuerySet, request: HttpRequest) -> dict:
+    """One page of `records`, newest first, after (older than) or before (newer than) a cursor.
+
+    Keyset paging reads only the rows it shows, through the index on `at`, at any depth and
+    with no COUNT(*) of a million rows on every page.
+    """
+    before = _parse_cursor(request.GET.get("before"))
+    after = None if before else _parse_cursor(request.GET.get("after"))
+    if before:
+        at, pk = before
+        newer_first = records.filter(at__gte=at).filter(Q(at__gt=at) | Q(pk__gt=pk)).order_by("at", "pk")
+        rows = list(newer_first[: PAGE_SIZE + 1])
+        more_newer = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE][::-1]
+        return {
+            "rows": rows,
+            "newer": _link(request, before=_cursor(rows[0])) if more_newer else None,
+            "older": _link(request, after=_cursor(rows[-1])) if rows else None,
+            "newest": _link(request),
+        }
+    if after:
+        at, pk = after
+        records = records.filter(at__lte=at).filter(Q(at__lt=at) | Q(pk__lt=pk))
+    rows = list(records.order_by("-at", "-pk")[: PAGE_SIZE + 1])
+    more_older = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return {
+        "rows": rows,
+        "newer": _link(request, before=_cursor(rows[0])) if after and rows else None,
+        "older": _link(request, after=_cursor(rows[-1])) if more_older else None,
+        "newest": _link(request) if after else None,
+    }
+
+
+def _link(request: HttpRequest, **params: str) -> str:
+    """This page's address with the same filters and `params` (a cursor, or a format)."""
+    query = request.GET.copy()
+    for name in ("after", "before", "format"):
+        query.pop(name, None)
+    query.update(params)
+    return "?" + query.urlencode() if query else "?"
+
+
+@require_GET
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Every approve and disapprove, with the task's approval state now."""
+    _auditor(request)
+    return _log(request, LEDGER_ACTIONS, "audit/approvals.html", "approvals")
+
+
+@require_GET
+def activity(request: HttpRequest) -> HttpResponse:
+    """Every recorded action and opening."""
+    _auditor(request)
+    return _log(request, ALL_ACTIONS, "audit/activity.html", "activity")
+
+
+def _log(request: HttpRequest, actions: list[str], template: str, name: str) -> HttpResponse:
+    form = LogFilterForm(request.GET, actions=actions)
+    context = {"form": form, "section": name}
+    if not form.is_valid():
+        return render(request, template, context, status=400)
+    records = form.scope(ActionRecord.objects.all())
+    if name == "approvals":
+        records = records.annotate(approved_now=sampling.approval_now())
+    if request.GET.get("format") == "csv":
+        return _csv(records, LEDGER_COLUMNS if name == "approvals" else ACTIVITY_COLUMNS, f"{name}-{today()}.csv")
+    context.update(page=_keyset(records, request), csv_url=_link(request, format="csv"))
+    return render(request, template, context)
+
+
+# (header, field) of each CSV column.
+LEDGER_COLUMNS = [
+    ("when (UTC)", "at"),
+    ("reviewer", "username"),
+    ("action", "action"),
+    ("outcome", "outcome"),
+    ("team", "team_id"),
+    ("project", "project_id"),
+    ("task", "task_id"),
+    ("approved after", "task_approved"),
+    ("approved now", "approved_now"),
+    ("upstream status", "upstream_status"),
+    ("upstream code", "upstream_code"),
+    ("message", "message"),
+    ("request id", "request_id"),
+]
+ACTIVITY_COLUMNS = [
+    *LEDGER_COLUMNS[:7],
+    ("task status after", "task_status"),
+    ("approved after", "task_approved"),
+    ("seconds on task", "seconds_on_task"),
+    ("duration ms", "duration_ms"),
+    *LEDGER_COLUMNS[9:],
+]
+
+
+def _csv(records: QuerySet, columns: list[tuple[str, str]], filename: str) -> StreamingHttpResponse:
+    """The records as CSV, streamed: the database hands over CSV_CHUNK rows at a time."""
+    rows = records.order_by("-at", "-pk").values_list(*(f for _, f in columns))
+    response = StreamingHttpResponse(_csv_lines([h for h, _ in columns], rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _csv_lines(header: list[str], rows: QuerySet) -> Iterator[str]:
+    """CSV text, a few hundred rows at a time.
+
+    On PostgreSQL the rows come through a server-side cursor inside a read transaction: outside
+    one, Django declares the cursor WITH HOLD, and PostgreSQL then computes the whole result
+    before the first row. (SQLite reads in chunks anyway, and a transaction there would take
+    the write lock for the length of the download.)
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    with transaction.atomic() if connection.vendor == "postgresql" else nullcontext():
+        for n, row in enumerate(rows.iterator(chunk_size=CSV_CHUNK), 1):
+            writer.writerow([_cell(value) for value in row])
+            if n % 500 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _cell(value) -> str | int:
+    """A CSV cell. Text that a spreadsheet would run as a formula is quoted with a leading '."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@require_GET
+def task_history(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> HttpResponse:
+    """Every record of one task, by everyone, oldest first, and its second reviews."""
+    _auditor(request)
+    try:
+        for value, kind in ((team_id, "team"), (project_id, "project"), (task_id, "task")):
+            sendai.check_id(value, kind)
+    except sendai.InvalidId:
+        raise Http404("No task has such an ID.") from None
+    ids = {"team_id": team_id, "project_id": project_id, "task_id": task_id}
+    records = list(ActionRecord.objects.filter(**ids).order_by("at", "pk")[: HISTORY_LIMIT + 1])
+    known = [r.task_approved for r in records if r.task_approved is not None]
+    context = {
+        **ids,
+        "records": records[:HISTORY_LIMIT],
+        "cut": len(records) > HISTORY_LIMIT,
+        "limit": HISTORY_LIMIT,
+        "approved_now": known[-1] if known else None,
+        "items": SampleItem.objects.filter(**ids).select_related("sample", "record").order_by("pk"),
+        "section": "activity",
+    }
+    return render(request, "audit/task.html", context)
+
+
+# --- Figures ------------------------------------------------------------------------
+
+
+@require_GET
+def figures(request: HttpRequest) -> HttpResponse:
+    """Per-reviewer figures over a period, with charts of actions per day and time on task."""
+    _auditor(request)
+    form = PeriodForm(request.GET)
+    context = {"form": form, "section": "figures"}
+    if not form.is_valid():
+        return render(request, "audit/figures.html", context, status=400)
+    data = form.cleaned_data
+    result = compute(
+        data["date_from"],
+        data["date_to"],
+        reviewer=data["reviewer"],
+        team_id=form.team_id,
+        project_id=form.project_id,
+    )
+    whose = f"{data['reviewer']}'s" if data["reviewer"] else "Everyone's"
+    span = f"{result.start.isoformat()} to {result.end.isoformat()}"
+    series = [(ACTION_LABELS[kind], result.per_day[kind]) for kind in KINDS]
+    summary = ""
+    if result.total.median is not None:
+        summary = f"Median {seconds(result.total.median)}, 90th percentile {seconds(result.total.p90)}."
+    context.update(
+        result=result,
+        kinds=[ACTION_LABELS[kind] for kind in KINDS],
+        per_day=charts.stacked_bars("per-day", f"{whose} actions per day, {span}", result.days, series),
+        spread=charts.histogram("time-on-task", f"{whose} time on task, {span}", result.histogram, summary=summary),
+        period_query=urlencode({k: form.data.get(k, "") for k in ("date_from", "date_to", "project")}),
+    )
+    return render(request, "audit/figures.html", context)
+
+
+# --- Second review of approvals ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def samples(request: HttpRequest) -> HttpResponse:
+    """The samples drawn so far, and the form to draw one."""
+    _auditor(request)
+    form = SampleForm(request.POST) if request.method == "POST" else SampleForm()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "reviewer": data["reviewer"],
+            "team_id": form.team_id,
+            "project_id": form.project_id,
+            "period_start": data["date_from"],
+            "period_end": data["date_to"],
+        }
+        drawn = sampling.draw(form.scope(ActionRecord.objects.all()), data["size"], by=request.user, filters=filters)
+        if drawn is not None:
+            count = drawn.items.count()
+            short = f" (only {count} matched)" if count < drawn.size else ""
+            messages.success(request, f"Drew {count} approved task{'s' if count != 1 else ''}{short}.")
+            return redirect("audit-sample", sample_id=drawn.pk)
+        form.add_error(None, "No approval matches these choices among the tasks that are still approved.")
+    decided = Q(items__verdict__in=[Verdict.AGREED, Verdict.DISAGREED])
+    listing = Sample.objects.annotate(
+        count=Count("items"),
+        decided=Count("items", filter=decided),
+        disagreed=Count("items", filter=Q(items__verdict=Verdict.DISAGREED)),
+    )[:100]
+    context = {"form": form, "samples": listing, "section": "samples"}
+    return render(request, "audit/samples.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def sample(request: HttpRequest, sample_id: int) -> HttpResponse:
+    """Work through a sample: each approved task, a link to review it, and a verdict form."""
+    return _sample_page(request, _sample(request, sample_id))
+
+
+def _form(item: SampleItem) -> VerdictForm:
+    initial = {"verdict": item.verdict or None, "reason": item.reason}
+    return VerdictForm(prefix=f"item{item.pk}", initial=initial, auto_id="%s")
+
+
+def _row(item: SampleItem, form: VerdictForm | None = None, notice: dict | None = None) -> dict:
+    return {
+        "item": item,
+        "form": form or _form(item),
+        "notice": notice,
+        "review_url": reverse("task", args=item.ids),
+        "history_url": reverse("audit-task", args=item.ids),
+    }
+
+
+def _sample_page(request: HttpRequest, sample: Sample, failed: dict | None = None, status: int = 200) -> HttpResponse:
+    failed = failed or {}
+    items = sample.items.select_related("record", "decided_by").annotate(approved_now=sampling.approval_now())
+    rows = [_row(item, *failed.get(item.pk, (None, None))) for item in items]
+    decided = sum(1 for row in rows if row["item"].verdict)
+    context = {"sample": sample, "rows": rows, "decided": decided, "section": "samples"}
+    return render(request, "audit/sample.html", context, status=status)
+
+
+def _item_response(
+    request: HttpRequest, item: SampleItem, form: VerdictForm | None, notice: dict | None, status: int = 200
+) -> HttpResponse:
+    if request.htmx:
+        fresh = _fresh(item)
+        return render(request, "audit/sample.html#item", {"row": _row(fresh, form, notice), "sample": item.sample})
+    return _sample_page(request, item.sample, {item.pk: (form, notice)}, status=status)
+
+
+def _fresh(item: SampleItem) -> SampleItem:
+    """The item again, with its approval state now."""
+    return (
+        SampleItem.objects.select_related("record", "decided_by", "sample")
+        .annotate(approved_now=sampling.approval_now())
+        .get(pk=item.pk)
+    )
+
+
+class UpstreamProblem(Exception):
+    """Disapproving upstream did not happen; the sentence says why."""
+
+    def __init__(self, sentence: str, status: int) -> None:
+        super().__init__(sentence)
+        self.status = status
+
+
+@require_POST
+def verdict(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Save a lead's verdict on a sampled approval; on disagreement, optionally disapprove upstream."""
+    item = _sample_item(request, item_id)
+    form = VerdictForm(request.POST, prefix=f"item{item.pk}", auto_id="%s")
+    if not form.is_valid():
+        notice = {
+            "level": "error",
+            "text": "Check the verdict: " + " ".join(e for errs in form.errors.values() for e in errs),
+        }
+        return _item_response(request, item, form, notice, status=400)
+    data = form.cleaned_data
+    upstream = ""
+    if data["disapprove"]:
+        try:
+            upstream = _disapprove_upstream(request, item)
+        except UpstreamProblem as e:
+            notice = {"level": "error", "text": f"{e} The verdict was not saved."}
+            return _item_response(request, item, form, notice, status=e.status)
+    item.verdict = data["verdict"]
+    item.reason = data["reason"].strip()
+    item.decided_by = request.user
+    item.decided_at = timezone.now()
+    item.disapproved_upstream = item.disapproved_upstream or upstream == DISAPPROVED
+    item.save(update_fields=["verdict", "reason", "decided_by", "decided_at", "disapproved_upstream"])
+    text = " ".join(filter(None, [f"{item.task_id}: {item.get_verdict_display().lower()}.", upstream]))
+    if request.htmx:
+        return _item_response(request, item, None, {"level": "success", "text": text})
+    messages.success(request, text)
+    undecided = item.sample.items.filter(verdict=Verdict.NONE)
+    following = undecided.filter(pk__gt=item.pk).first() or undecided.first()
+    anchor = f"#item-{following.pk}" if following else ""
+    return redirect(reverse("audit-sample", args=[item.sample_id]) + anchor)
+
+
+def _disapprove_upstream(request: HttpRequest, item: SampleItem) -> str:
+    """Disapprove the task with the lead's own key, and record the attempt; raise UpstreamProblem if not done."""
+    profile = profile_of(request.user)
+    ids = item.ids
+    if not profile.key_works:
+        raise UpstreamProblem("You have no working Send.ai API key in Reviewer, so nothing was sent.", 400)
+    started = time.monotonic()
+    try:
+        client = sendai.Client(profile.api_key())
+    except UndecryptableKey:
+        raise UpstreamProblem(
+            "Your stored Send.ai key can no longer be read by Reviewer; nothing was sent.", 400
+        ) from None
+
+    def record(outcome: str, e: sendai.SendaiError, **fields) -> None:
+        record_action(
+            request.user,
+            ids,
+            Action.DISAPPROVE,
+            outcome,
+            started=started,
+            request_id=e.request_id,
+            status=e.status,
+            **fields,
+        )
+
+    try:
+        result = client.disapprove(*ids)
+    except sendai.InvalidId as e:  # nothing was sent
+        raise UpstreamProblem(str(e), 400) from None
+    except sendai.Refused as e:
+        record(Outcome.REFUSED, e, code=e.code or "", message=e.upstream_message or str(e))
+        if e.code == "already_disapproved":
+            return "Send.ai says the task is not approved any more, so there was nothing to disapprove."
+        raise UpstreamProblem(str(e), 400) from None
+    except (sendai.InvalidKey, sendai.MissingScope) as e:
+        if isinstance(e, sendai.InvalidKey):
+            Profile.objects.filter(pk=profile.pk).update(key_state=KeyState.REJECTED)
+        record(Outcome.KEY, e, message=str(e))
+        raise UpstreamProblem(str(e), 400) from None
+    except sendai.NotFound as e:
+        record(Outcome.REFUSED, e, message=str(e))
+        raise UpstreamProblem(str(e), 404) from None
+    except (sendai.Unavailable, sendai.ProtocolError) as e:
+        outcome = Outcome.UNAVAILABLE if isinstance(e, sendai.Unavailable) else Outcome.ERROR
+        record(outcome, e, message=str(e))
+        raise UpstreamProblem(str(e), 503) from None
+    record_action(
+        request.user,
+        ids,
+        Action.DISAPPROVE,
+        Outcome.OK,
+        started=started,
+        request_id=result.request_id,
+        status=200,
+        task=result.task,
+    )
+    return DISAPPROVED
