@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +20,8 @@ from reviewer import sendai
 from reviewer.queue.models import CLAIMABLE, ClaimEvent, Entry
 
 MAX_CONFIRM_TRIES = 10
+# How long a task fetched ahead stays good enough to hand out without asking the upstream again.
+AHEAD_SECONDS = 60
 
 
 def lease() -> dt.timedelta:
@@ -56,14 +59,16 @@ def available(now: dt.datetime | None = None, *, project: str = "", step_type: s
     return entries.order_by("created_at", "id")
 
 
-def release_all(user, *, except_pk: int | None = None) -> None:
-    """Release every live claim the user holds (a reviewer works on one task at a time)."""
+def release_all(user) -> list[int]:
+    """Release every live claim the user holds (a reviewer works on one task at a time); their pks."""
     now = timezone.now()
+    released = []
     with transaction.atomic():
-        held = Entry.objects.select_for_update().filter(claimed_by=user, claim_expires_at__gt=now)
-        for entry in held.exclude(pk=except_pk):
+        for entry in Entry.objects.select_for_update().filter(claimed_by=user, claim_expires_at__gt=now):
             _clear(entry)
             _event(entry, user, ClaimEvent.Kind.RELEASED)
+            released.append(entry.pk)
+    return released
 
 
 def _clear(entry: Entry) -> None:
@@ -166,6 +171,43 @@ def remember(team_id: str, project_id: str, task: sendai.Task, source: str) -> E
     return entry
 
 
+def _ahead_key(user, ids: tuple[str, str, str]) -> str:
+    return f"ahead:{user.pk}:{'/'.join(ids)}"
+
+
+def keep_ahead(user, ids: tuple[str, str, str], task: sendai.Task) -> None:
+    """Keep a task just fetched for `user`, for the next step to use instead of fetching it again."""
+    cache.set(_ahead_key(user, ids), task, AHEAD_SECONDS)
+
+
+def take_ahead(user, ids: tuple[str, str, str]) -> sendai.Task | None:
+    """The task kept for `user` by keep_ahead(), once; None when there is none (or it is stale)."""
+    key = _ahead_key(user, ids)
+    task = cache.get(key)
+    if task is not None:
+        cache.delete(key)
+    return task
+
+
+def fetch_ahead(user, client: sendai.Client) -> Entry | None:
+    """Fetch the task that "next" would hand `user` now, without claiming it, and keep it.
+
+    Called while the person reviews, so that moving on needs no upstream call.
+    """
+    entry = available().exclude(claimed_by=user).first()
+    if entry is None:
+        return None
+    ids = (entry.team_id, entry.project_id, entry.task_id)
+    try:
+        task = client.get(*ids).task
+    except sendai.SendaiError:
+        return None
+    remember(*ids[:2], task, entry.source)
+    if task.status == "REVIEWING":
+        keep_ahead(user, ids, task)
+    return entry
+
+
 def next_task(user, client: sendai.Client, *, project: str = "", step_type: str = ""):
     """Claim the oldest available task that the upstream confirms is still in review.
 
@@ -173,14 +215,14 @@ def next_task(user, client: sendai.Client, *, project: str = "", step_type: str 
     (entry, task), or None when the queue has nothing for this person.
     Upstream errors propagate, with the claim released.
     """
-    release_all(user)
-    skipped: list[int] = []
+    skipped = release_all(user)  # "next" means another task than the one in hand
     for _ in range(MAX_CONFIRM_TRIES):
         entry = claim_next(user, project=project, step_type=step_type, skip=tuple(skipped))
         if entry is None:
             return None
+        ids = (entry.team_id, entry.project_id, entry.task_id)
         try:
-            task = client.get(entry.team_id, entry.project_id, entry.task_id).task
+            task = take_ahead(user, ids) or client.get(*ids).task
         except sendai.NotFound:
             Entry.objects.filter(pk=entry.pk).update(status="GONE", claimed_by=None, claim_expires_at=None)
             _event(entry, user, ClaimEvent.Kind.DROPPED)
@@ -191,6 +233,7 @@ def next_task(user, client: sendai.Client, *, project: str = "", step_type: str 
             raise
         entry = remember(entry.team_id, entry.project_id, task, entry.source)
         if task.status == "REVIEWING":
+            keep_ahead(user, ids, task)  # the task page shows it without fetching it again
             return entry, task
         release(entry.pk, user)
         _event(entry, user, ClaimEvent.Kind.DROPPED)

@@ -5,6 +5,7 @@ from reviewer.queue import views
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("queue/next/", views.next_task, name="queue-next"),
+    path("queue/ahead/", views.ahead, name="queue-ahead"),
     path("queue/sync/", views.sync, name="queue-sync"),
     path("queue/import/", views.import_ids, name="queue-import"),
     path("queue/<int:entry_id>/renew/", views.renew, name="queue-renew"),

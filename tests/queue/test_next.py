@@ -142,3 +142,26 @@ def test_without_a_key_the_reviewer_is_sent_to_set_one(client, people):
     client.force_login(people.reviewer)
     response = client.post("/queue/next/")
     assert response["Location"] == "/account/"
+
+
+def test_the_next_task_is_fetched_ahead_so_moving_on_needs_no_upstream_call(reviewer, settings):
+    _queue(make_task("task_1"), make_task("task_2"))
+    reviewer.post("/queue/next/")
+    page = reviewer.get("/review/team_123456/proj_123456/task_1/").content.decode()
+    assert 'hx-get="/queue/ahead/"' in page
+    assert reviewer.get("/queue/ahead/").status_code == 204  # what the page asks for while task_1 is reviewed
+    settings.SENDAI_API_URL = "http://127.0.0.1:9/sandbox"  # from here on, the upstream cannot be reached
+    response = reviewer.post("/queue/next/")
+    assert response["Location"] == "/review/team_123456/proj_123456/task_2/"
+    page = reviewer.get(response["Location"])
+    assert page.status_code == 200
+    assert "You hold this task" in page.content.decode()
+
+
+def test_a_task_fetched_ahead_is_used_once(reviewer, settings, people):
+    _queue(make_task("task_1"))
+    assert reviewer.get("/queue/ahead/").status_code == 204
+    settings.SENDAI_API_URL = "http://127.0.0.1:9/sandbox"
+    reviewer.post("/queue/next/")
+    assert reviewer.get("/review/team_123456/proj_123456/task_1/").status_code == 200
+    assert reviewer.get("/review/team_123456/proj_123456/task_1/").status_code == 503  # asked upstream again
