@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,9 +49,46 @@ def _missing(what: str) -> None:
     pytest.fail(f"{what} is missing: run `make browser-deps` to install the browser tests' dependencies.")
 
 
+class _InFlight:
+    """Counts the requests the live server is answering, so a test can wait for the last one.
+
+    A page may still have requests under way when its test ends (a delayed fetch-ahead, a
+    beacon); the database must not be flushed under them.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def wrap(self, application):
+        def counted(environ, start_response):
+            with self.lock:
+                self.count += 1
+            try:
+                result = application(environ, start_response)
+                try:
+                    yield from result
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()  # Django's request_finished: connections are given back
+            finally:
+                with self.lock:
+                    self.count -= 1
+
+        return counted
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+IN_FLIGHT = _InFlight()
+
+
 def _as_in_production(application):
     """Leave static files to WhiteNoise, which serves them from STATIC_ROOT as in production."""
-    return application
+    return IN_FLIGHT.wrap(application)
 
 
 def _check_static_files() -> None:
@@ -134,6 +173,7 @@ def page(browser, request):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(SCREENSHOTS / f"{_artifact_name(request.node.name)}-failed.png"), full_page=True)
     context.close()
+    IN_FLIGHT.wait_idle()
 
 
 @pytest.fixture(autouse=True)
