@@ -14,9 +14,10 @@ from django.db import models
 from django.utils import timezone
 
 from reviewer.accounts import crypto
+from reviewer.sendai.client import ID_PATTERN
 
 ID_VALIDATOR = RegexValidator(
-    r"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\Z",
+    rf"\A{ID_PATTERN.pattern}\Z",  # the client's rule: what it will send
     "Use 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit.",
 )
 

@@ -191,13 +191,7 @@ def import_ids(request: HttpRequest) -> HttpResponse:
     if not text.strip():
         messages.error(request, "Paste task IDs or choose a CSV file.")
         return redirect("queue")
-    single_ok = True
-    try:
-        sendai.check_id(team_id, "team")
-        sendai.check_id(project_id, "project")
-    except sendai.InvalidId:
-        single_ok = False
-    result = sources.import_ids(text, team_id if single_ok else "-", project_id if single_ok else "-")
+    result = sources.import_ids(text, team_id, project_id)  # checks every ID of every line
     context = {"result": result, "team_id": team_id, "project_id": project_id, "ids": request.POST.get("ids", "")}
     return render(request, "queue/import_result.html", context, status=400 if result.problems else 200)
 

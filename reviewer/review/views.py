@@ -329,10 +329,10 @@ def _move_on(request: HttpRequest, profile: Profile, ids, task: sendai.Task, not
     """After finishing a task: release its claim, and open the next one for those who chose so."""
     entry = Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).first()
     if entry is not None:
-        claims.remember(*ids[:2], task, entry.source)
         claims.release(entry.pk, request.user)
     if not profile.auto_advance or entry is None:
-        return None
+        return None  # the task page shown next records the task's new status in the queue
+    claims.remember(*ids[:2], task, entry.source)
     messages.success(request, notice["text"])
     try:
         found = claims.next_task(request.user, sendai.Client(profile.api_key()))

@@ -26,9 +26,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from reviewer.sandbox.models import ID_PATTERN as ID_RULE
 from reviewer.sandbox.models import Project, Status, Task, Team, TrainingExample, Upload
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+ID_PATTERN = re.compile(f"^{ID_RULE}$")  # anchored, so that error messages show the whole rule
 ITEM_KINDS = ("annotations", "checkboxes", "segments", "signatures")
 TIME_FIELDS = ("exported_at", "export_failed_at", "last_opened_at", "approved_at")
 MAX_PROBLEMS = 20  # listed in one error message

@@ -8,6 +8,7 @@ pages as JSON, exactly as loaded, so that what goes in comes back out.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import uuid
 
@@ -15,6 +16,9 @@ from django.db import models
 from django.utils import timezone
 
 SCOPES = ("task.read", "task.edit")
+# The contract's ID rule (sendai-api.md §1), for every team, project, task, upload and page ID.
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}"
+ID_RE = re.compile(ID_PATTERN)
 
 
 class Status(models.TextChoices):

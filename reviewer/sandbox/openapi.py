@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
+from reviewer.sandbox.models import ID_PATTERN as ID_RULE
+
+ID_PATTERN = f"^{ID_RULE}$"
 # Some character that is not white space, and no NUL anywhere.
 TEXT_PATTERN = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
 STATUSES = ["PROCESSING", "REVIEWING", "COMPLETED", "FAILED", "DISCARDED", "FILTERED"]

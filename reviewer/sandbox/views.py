@@ -29,12 +29,11 @@ from django.views.decorators.csrf import csrf_exempt
 from reviewer.sandbox import logic
 from reviewer.sandbox.images import page_svg
 from reviewer.sandbox.logic import ApiError
-from reviewer.sandbox.models import ApiKey, Project, Status, Task, hash_key
+from reviewer.sandbox.models import ID_RE, ApiKey, Project, Status, Task, hash_key
 from reviewer.sandbox.openapi import openapi_document
 
 logger = logging.getLogger(__name__)
 
-ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 REQUEST_ID_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 MAX_BODY = 64 * 1024
 MAX_LIMIT = 200

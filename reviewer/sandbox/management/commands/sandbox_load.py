@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, team: str, project: str, replace: bool, **options) -> None:
         for option, value in (("--team", team), ("--project", project)):
-            if not ID_PATTERN.match(value):
+            if not ID_PATTERN.fullmatch(value):
                 raise CommandError(f"{option} {value!r} is not a valid ID (expected {ID_PATTERN.pattern}).")
         try:
             tasks = parse_file(file)
