@@ -31,7 +31,22 @@ class Outcome(models.TextChoices):
     DUPLICATE = "duplicate", "Duplicate, not sent"
 
 
-class ActionRecord(models.Model):
+class AppendOnly(models.Model):
+    """A row of the log: written once, never changed, deleted only by the retention command."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("The action log is append-only: records are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The action log is append-only: records are pruned only by manage.py prune_records.")
+
+
+class ActionRecord(AppendOnly):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     username = models.CharField(max_length=150)
@@ -50,6 +65,9 @@ class ActionRecord(models.Model):
     seconds_on_task = models.PositiveIntegerField(
         null=True, blank=True, help_text="Seconds since this person last opened the task, for actions."
     )
+    correction_count = models.PositiveIntegerField(
+        default=0, help_text="How many corrections the attempt sent (complete, or a report in report mode)."
+    )
 
     class Meta:
         indexes = [
@@ -62,13 +80,77 @@ class ActionRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.task_id} {self.outcome}"
 
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("The action log is append-only: records are never changed.")
-        super().save(*args, **kwargs)
+class CorrectionRecord(AppendOnly):
+    """One correction that an attempt sent: which item, and its values before and after.
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The action log is append-only: records are pruned only by manage.py prune_records.")
+    `before` holds the AI's values of the fields that changed (empty for an added item),
+    `after` the reviewer's (empty for a removed item); `confidence` is the AI's for the item.
+    """
+
+    record = models.ForeignKey(ActionRecord, models.CASCADE, related_name="corrections")
+    op = models.CharField(max_length=8)  # update, remove, add
+    kind = models.CharField(max_length=12)  # annotation, checkbox, segment, signature
+    page_id = models.CharField(max_length=128)
+    item_id = models.CharField(max_length=128, blank=True)
+    entity_id = models.CharField(max_length=128, blank=True)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    confidence = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["entity_id"], name="review_correction_entity")]
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.kind} {self.item_id or '(new)'}"
+
+
+class EntityTally(AppendOnly):
+    """Per completed task and entity: how many of the AI's values the reviewer kept or changed.
+
+    With the sum of the AI's confidences on each side, so that figures can tell whether the
+    model's confidence knew where it was wrong. Written once per successful complete.
+    """
+
+    record = models.ForeignKey(ActionRecord, models.CASCADE, related_name="tallies")
+    entity_id = models.CharField(max_length=128)
+    items = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    changed_confidence = models.FloatField(default=0.0, help_text="Sum of the AI's confidence over changed items.")
+    unchanged_confidence = models.FloatField(default=0.0, help_text="Sum over the items kept as they were.")
+
+    def __str__(self) -> str:
+        return f"{self.entity_id}: {self.changed}/{self.items}"
+
+
+class Draft(models.Model):
+    """A person's unsent corrections to one task, saved as they are made.
+
+    `changes` maps a key per item ("page_1/annotation/ann_3", or "new/<n>" for an added
+    item) to {"op", "page_id", "kind", "item_id", "fields" or "item", "original"}. `version`
+    grows with every save, so a tab that saw an older version learns that another tab wrote.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="drafts")
+    team_id = models.CharField(max_length=128)
+    project_id = models.CharField(max_length=128)
+    task_id = models.CharField(max_length=128)
+    changes = models.JSONField(default=dict)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team_id", "project_id", "task_id"], name="review_draft_unique")
+        ]
+        indexes = [models.Index(fields=["team_id", "project_id", "task_id"], name="review_draft_task")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.task_id} ({len(self.changes)})"
+
+    @property
+    def ids(self) -> tuple[str, str, str]:
+        return (self.team_id, self.project_id, self.task_id)
 
 
 class IssueType(models.Model):
