@@ -112,7 +112,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "reviewer.accounts.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -196,6 +196,12 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "reviewer@localhost")
 FERNET_KEYS = envlist("FERNET_KEYS")
 # Whether people may set their own Send.ai API key (otherwise only admins do).
 ALLOW_SELF_SERVICE_KEYS = envbool("ALLOW_SELF_SERVICE_KEYS", True)
+# How reviewers' corrections reach Send.ai (docs/corrections.md): "complete" sends them with
+# complete (sendai-api.md §5); "report" sends them in a report, then a plain complete, for an
+# upstream whose complete takes no body; "off" hides editing.
+CORRECTIONS_MODE = envstr("CORRECTIONS_MODE", "complete").strip().lower()
+if CORRECTIONS_MODE not in ("complete", "report", "off"):
+    raise ImproperlyConfigured("CORRECTIONS_MODE must be complete, report or off.")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

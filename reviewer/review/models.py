@@ -80,6 +80,7 @@ class ActionRecord(AppendOnly):
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.task_id} {self.outcome}"
 
+
 class CorrectionRecord(AppendOnly):
     """One correction that an attempt sent: which item, and its values before and after.
 
@@ -135,6 +136,7 @@ class Draft(models.Model):
     project_id = models.CharField(max_length=128)
     task_id = models.CharField(max_length=128)
     changes = models.JSONField(default=dict)
+    failures = models.JSONField(default=list, help_text="What the upstream's last validation said failed.")
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -8,6 +8,7 @@ geometry cannot be drawn keeps its place in the list, flagged with the problem.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, replace
 
@@ -30,6 +31,12 @@ class Item:
     checked: bool | None = None
 
     key: str = ""  # unique on its page: the item's DOM id
+    ref: str = ""  # "page_id/kind/item_id": the key of its change in a draft
+    original: str = ""  # the AI's values as JSON, for the editor
+    entity: str = ""
+    corrected: bool = False  # the upstream says a person changed it
+    change: dict | None = None  # this person's unsent change
+    failing: str = ""  # what the upstream's validation said about it
 
     @property
     def dom_id(self) -> str:
@@ -100,8 +107,20 @@ def page_items(page: sendai.Page, prefix: str = "") -> list[Item]:
         if a.geometry_problem is None and a.left_of_line is not None and a.top is not None:
             width = max(len(a.content), 3) * height * 0.55
             box = (a.left_of_line, a.top, min(width, max(page.width - a.left_of_line, height)), height)
+        values = {"entity_id": a.entity_id, "content": a.content, "top": a.top, "left_of_line": a.left_of_line}
         items.append(
-            Item(a.id, "annotation", a.confidence, a.entity_id or a.id, a.content, box=box, problem=a.geometry_problem)
+            Item(
+                a.id,
+                "annotation",
+                a.confidence,
+                a.entity_id or a.id,
+                a.content,
+                box=box,
+                problem=a.geometry_problem,
+                original=json.dumps(values, ensure_ascii=False),
+                entity=a.entity_id,
+                corrected=a.corrected,
+            )
         )
     for c in page.checkboxes:
         items.append(_region(c, "checkbox", "Checked" if c.checked else "Not checked", checked=c.checked))
@@ -109,13 +128,17 @@ def page_items(page: sendai.Page, prefix: str = "") -> list[Item]:
         items.append(_region(s, "segment", "Segment"))
     for s in page.signatures:
         items.append(_region(s, "signature", "Signature"))
-    return [replace(item, key=f"{prefix}{n}") for n, item in enumerate(items)]
+    return [replace(item, key=f"{prefix}{n}", ref=f"{page.id}/{item.kind}/{item.id}") for n, item in enumerate(items)]
 
 
 def _region(item, kind: str, detail: str, checked: bool | None = None) -> Item:
+    values: dict = {"coordinates": [list(p) for p in item.coordinates]}
+    if checked is not None:
+        values["checked"] = checked
+    common = {"checked": checked, "original": json.dumps(values), "corrected": item.corrected}
     if item.geometry_problem or len(item.coordinates) < 3:
         problem = item.geometry_problem or "fewer than three points"
-        return Item(item.id, kind, item.confidence, item.id, detail, problem=problem, checked=checked)
+        return Item(item.id, kind, item.confidence, item.id, detail, problem=problem, **common)
     return Item(
         item.id,
         kind,
@@ -124,7 +147,7 @@ def _region(item, kind: str, detail: str, checked: bool | None = None) -> Item:
         detail,
         points=_points(item.coordinates),
         box=_bounds(item.coordinates),
-        checked=checked,
+        **common,
     )
 
 
@@ -152,4 +175,37 @@ def summarize(task: sendai.Task, threshold: float) -> list[PageSummary]:
                 problems=sum(1 for i in every if i.geometry_problem),
             )
         )
+    return out
+
+
+def added_items(page: sendai.Page, changes: dict[str, dict], prefix: str = "") -> list[Item]:
+    """The items a person added to this page in their draft, drawn like the AI's."""
+    out = []
+    height = line_height(page)
+    for n, (key, change) in enumerate(changes.items()):
+        if change.get("op") != "add" or change.get("page_id") != page.id:
+            continue
+        item, kind = change.get("item") or {}, change.get("kind", "annotation")
+        common = {"key": f"{prefix}new{n}", "ref": key, "change": change, "original": "{}", "corrected": True}
+        if kind == "annotation":
+            content = str(item.get("content", ""))
+            box = None
+            top, left = item.get("top"), item.get("left_of_line")
+            if isinstance(top, int | float) and isinstance(left, int | float):
+                box = (left, top, min(max(len(content), 3) * height * 0.55, max(page.width - left, height)), height)
+            label = str(item.get("entity_id") or "new field")
+            out.append(Item("", kind, 1.0, label, content, box=box, entity=label, **common))
+            continue
+        points = item.get("coordinates")
+        try:
+            coordinates = tuple((float(x), float(y)) for x, y in points)
+        except (TypeError, ValueError):
+            coordinates = ()
+        checked = item.get("checked") if kind == "checkbox" else None
+        detail = ("Checked" if checked else "Not checked") if kind == "checkbox" else KIND_LABEL[kind]
+        if len(coordinates) >= 3:
+            region = {"points": _points(coordinates), "box": _bounds(coordinates)}
+        else:
+            region = {"problem": "fewer than three points"}
+        out.append(Item("", kind, 1.0, f"new {KIND_LABEL[kind].lower()}", detail, checked=checked, **region, **common))
     return out

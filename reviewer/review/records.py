@@ -22,6 +22,7 @@ def record_action(
     code: str = "",
     message: str = "",
     task: sendai.Task | None = None,
+    correction_count: int = 0,
 ) -> ActionRecord:
     """Record an attempt. `started` is the time.monotonic() at which it began.
 
@@ -59,4 +60,5 @@ def record_action(
         task_status=task.status if task else "",
         task_approved=task.approved if task else None,
         seconds_on_task=seconds,
+        correction_count=correction_count,
     )

@@ -10,25 +10,24 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import replace
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from reviewer import sendai
-from reviewer.accounts.crypto import UndecryptableKey
-from reviewer.accounts.models import KeyState, Profile
+from reviewer.accounts.models import Profile
 from reviewer.accounts.roles import profile_of
 from reviewer.queue import claims
 from reviewer.queue.models import Entry
-from reviewer.review import overlays, rules
+from reviewer.review import acting, corrections, overlays, rules
 from reviewer.review.forms import IssueTypeForm, ReportForm
 from reviewer.review.models import Action, IssueType, Outcome
 from reviewer.review.records import record_action
@@ -37,14 +36,6 @@ ACTIONS = ("complete", "discard", "report", "approve", "disapprove", "unlock")
 MOVE_ON = ("complete", "discard")  # actions that end a review
 PARTIALS = {"task-state": "state", "viewer": "viewer"}
 DEFAULT_THRESHOLD = 0.8
-
-
-class KeyProblem(Exception):
-    """The person's key cannot be used; `reason` says why, for the no-key page."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def _reviewer(request: HttpRequest) -> Profile:
@@ -60,24 +51,6 @@ def _check_ids(*ids: str) -> None:
             sendai.check_id(value, kind)
     except sendai.InvalidId:
         raise Http404("No task has such an ID.") from None
-
-
-def _client(profile: Profile) -> sendai.Client:
-    if not profile.has_key:
-        raise KeyProblem("You have no Send.ai API key in Reviewer yet.")
-    if profile.key_state == KeyState.REJECTED:
-        raise KeyProblem("Send.ai rejected your API key the last time it was used.")
-    try:
-        return sendai.Client(profile.api_key())
-    except UndecryptableKey:
-        raise KeyProblem("Your stored key can no longer be read by Reviewer.") from None
-
-
-def _key_failed(profile: Profile, error: sendai.SendaiError) -> KeyProblem:
-    if isinstance(error, sendai.InvalidKey):
-        Profile.objects.filter(pk=profile.pk).update(key_state=KeyState.REJECTED)
-        return KeyProblem("Send.ai rejected your API key: it is unknown or has been revoked.")
-    return KeyProblem("Your API key lacks the scope this needs (task.read to open tasks, task.edit to act).")
 
 
 def _no_key(request: HttpRequest, profile: Profile, reason: str) -> HttpResponse:
@@ -109,22 +82,23 @@ def _claim(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task, *
     """
     entry = Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).first()
     if entry is None:
-        return {"entry": None, "holder": None, "mine": False}
+        return {"entry": None, "holder": None, "mine": False, "viewer": request.user}
     claims.remember(ids[0], ids[1], task, entry.source)
     if take and task.status == "REVIEWING":
         entry = claims.hold(entry.pk, request.user)
     else:
         entry.refresh_from_db()
     holder = entry.holder()
-    return {"entry": entry, "holder": holder, "mine": bool(holder and holder.pk == request.user.pk)}
+    return {
+        "entry": entry,
+        "holder": holder,
+        "mine": bool(holder and holder.pk == request.user.pk),
+        "viewer": request.user,
+    }
 
 
 def _held_by_other(claim: dict) -> str | None:
-    holder = claim["holder"]
-    if holder is None or claim["mine"]:
-        return None
-    since = timezone.localtime(claim["entry"].claimed_at).strftime("%H:%M")
-    return f"{holder.get_username()} is working on this task (since {since} UTC); you can only look."
+    return acting.held_by_other(claim["entry"], claim["viewer"]) if claim["entry"] and not claim["mine"] else None
 
 
 def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task, **extra) -> dict:
@@ -136,10 +110,24 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
     threshold = _threshold(request)
     number = _page_number(request, task)
     page = task.pages[number - 1] if task.pages else None
+    editing = settings.CORRECTIONS_MODE != "off"
+    draft = corrections.load(request.user, ids) if editing else None
+    changes = draft.changes if draft else {}
+    failures = draft.failures if draft else []
+    failing = {}
+    for f in failures:
+        failing.setdefault(f.get("entity_id") or "", f.get("message") or "fails validation")
     items = overlays.page_items(page, prefix=f"p{number}-") if page else []
+    if changes or failing:
+        items = [replace(i, change=changes.get(i.ref), failing=failing.get(i.entity, "")) for i in items]
+    added = overlays.added_items(page, changes, prefix=f"p{number}-") if page else []
     order = request.GET.get("order", "page")
     if order == "confidence":
         items = sorted(items, key=lambda i: (i.confidence, i.kind, i.id))
+    present = {a.entity_id for p in task.pages for a in p.annotations} | {
+        c.get("entity_id") for c in changes.values() if c.get("kind") == "annotation"
+    }
+    missing = [{"entity_id": e, "message": m} for e, m in failing.items() if e and e not in present and m]
     return {
         "task": task,
         "team_id": team_id,
@@ -160,8 +148,42 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
         "kinds": overlays.KINDS,
         "summaries": overlays.summarize(task, threshold),
         "line_height": overlays.line_height(page) if page else 0,
+        "editing": editing and not claim_blocks(claim) and task.status == "REVIEWING",
+        "corrections_on": editing,
+        "draft": draft,
+        "changes": changes,
+        "change_lines": [(key, corrections.describe(c), c) for key, c in changes.items()],
+        "added": added,
+        "failures": failures,
+        "missing": missing,
+        "entities": sorted(e for e in present | set(failing) if e),
+        "others_drafts": _others_drafts(request, ids) if editing else [],
+        "complete_label": _complete_label(len(changes)),
         **extra,
     }
+
+
+def claim_blocks(claim: dict) -> bool:
+    """Whether someone else holds the task, so that the viewer can only look."""
+    return bool(claim["holder"] and not claim["mine"])
+
+
+def _complete_label(count: int) -> str:
+    return f"Complete with {count} correction{'s' if count != 1 else ''}" if count else "Complete"
+
+
+def _others_drafts(request: HttpRequest, ids: tuple[str, str, str]) -> list[dict]:
+    """Unsent corrections of other people on this task: a lead sees them."""
+    if not request.user.has_perm("accounts.audit_work"):
+        return []
+    return [
+        {
+            "username": d.user.get_username(),
+            "updated_at": d.updated_at,
+            "lines": [corrections.describe(c) for c in d.changes.values()],
+        }
+        for d in corrections.others(request.user, ids)
+    ]
 
 
 def _template(request: HttpRequest) -> str:
@@ -191,13 +213,13 @@ def task(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> H
     _check_ids(*ids)
     started = time.monotonic()
     try:
-        client = _client(profile)
+        client = acting.client_for(profile)
         ahead = None if request.htmx else claims.take_ahead(request.user, ids)
         result = sendai.TaskResult(task=ahead, request_id="") if ahead else client.get(*ids)
-    except KeyProblem as e:
+    except acting.KeyProblem as e:
         return _no_key(request, profile, e.reason)
     except (sendai.InvalidKey, sendai.MissingScope) as e:
-        return _no_key(request, profile, _key_failed(profile, e).reason)
+        return _no_key(request, profile, acting.key_failed(profile, e))
     except sendai.NotFound as e:
         return render(request, "review/not_found.html", {"message": str(e), "task_id": task_id}, status=404)
     except (sendai.Unavailable, sendai.ProtocolError, sendai.Refused) as e:
@@ -215,8 +237,8 @@ def page_image(request: HttpRequest, team_id: str, project_id: str, task_id: str
     profile = _reviewer(request)
     _check_ids(team_id, project_id, task_id, page_id)
     try:
-        image = _client(profile).page_image(team_id, project_id, task_id, page_id)
-    except KeyProblem:
+        image = acting.client_for(profile).page_image(team_id, project_id, task_id, page_id)
+    except acting.KeyProblem:
         raise Http404("No image.") from None
     except sendai.SendaiError:
         raise Http404("No image.") from None
@@ -252,91 +274,40 @@ def act(request: HttpRequest, team_id: str, project_id: str, task_id: str, actio
     if action not in ACTIONS:
         raise Http404("No such action.")
     form = ReportForm(request.POST) if action == "report" else None
-    started = time.monotonic()
-    notice: dict[str, str] = {}
-    task = None
-    try:
-        client = _client(profile)
-        if form is not None and not form.is_valid():
-            task = client.get(*ids).task
-            notice = {"level": "error", "text": "Check the report: " + " ".join(form.error_list())}
-            return _after(request, ids, task, notice, form, status=400)
-        entry = Entry.objects.filter(team_id=team_id, project_id=project_id, task_id=task_id).first()
-        if entry and (holder := entry.holder()) and holder.pk != request.user.pk:
-            task = client.get(*ids).task
-            reason = _held_by_other({"entry": entry, "holder": holder, "mine": False})
-            _record(request, ids, action, Outcome.REFUSED, started, None, code="claimed", message=reason)
-            return _after(request, ids, task, {"level": "error", "text": reason}, form, status=409)
-        token = request.POST.get("token", "")
-        if token and not cache.add(f"action-token:{request.user.pk}:{token}", 1, timeout=3600):
-            task = client.get(*ids).task
-            _record(
-                request, ids, action, Outcome.DUPLICATE, started, None, message="Sent twice; the repeat was dropped."
-            )
-            notice = {"level": "info", "text": "That was sent already; it was not sent again."}
-            return _after(request, ids, task, notice, None)
-        result = _send(client, action, ids, form)
-    except KeyProblem as e:
-        return _key_response(request, profile, e.reason)
-    except (sendai.InvalidKey, sendai.MissingScope) as e:
-        reason = _key_failed(profile, e).reason
-        _record(request, ids, action, Outcome.KEY, started, e.request_id, status=e.status, message=str(e))
-        return _key_response(request, profile, reason)
-    except sendai.NotFound as e:
-        _record(request, ids, action, Outcome.REFUSED, started, e.request_id, status=404, message=str(e))
-        return render(request, "review/not_found.html", {"message": str(e), "task_id": task_id}, status=404)
-    except sendai.Refused as e:
-        _record(
-            request,
-            ids,
-            action,
-            Outcome.REFUSED,
-            started,
-            e.request_id,
-            status=e.status,
-            code=e.code or "",
-            message=e.upstream_message or str(e),
-        )
-        notice = {"level": "error", "text": str(e)}
+    if form is not None and not form.is_valid():
+        notice = {"level": "error", "text": "Check the report: " + " ".join(form.error_list())}
         return _after_refusal(request, profile, ids, notice, form, status=400)
-    except (sendai.Unavailable, sendai.ProtocolError) as e:
-        outcome = Outcome.UNAVAILABLE if isinstance(e, sendai.Unavailable) else Outcome.ERROR
-        _record(request, ids, action, outcome, started, e.request_id, status=e.status, message=str(e))
-        notice = {"level": "error", "text": str(e), "retry": action, "request_id": e.request_id or ""}
-        return _after_refusal(request, profile, ids, notice, form, status=503)
-    outcome = Outcome.WARNING if result.warning else Outcome.OK
-    _record(
-        request,
+    attempt = acting.perform(
+        request.user,
+        profile,
         ids,
         action,
-        outcome,
-        started,
-        result.request_id,
-        status=200,
-        message=result.warning or "",
-        task=result.task,
+        issues=form.chosen_issues() if form else None,
+        message=(form.cleaned_data["message"] or None) if form else None,
+        token=request.POST.get("token", ""),
     )
-    text = _done_sentence(action, result)
-    notice = {"level": "warning" if result.warning else "success", "text": text}
-    if action in MOVE_ON:
-        moved = _move_on(request, profile, ids, result.task, notice)
+    if attempt.key_problem:
+        return _key_response(request, profile, attempt.key_problem)
+    if attempt.not_found:
+        return render(request, "review/not_found.html", {"message": attempt.text, "task_id": task_id}, status=404)
+    if not attempt.done:
+        keep = form if attempt.level == "error" else None
+        return _after_refusal(request, profile, ids, attempt.notice, keep, status=attempt.status)
+    if action in acting.MOVE_ON:
+        moved = _move_on(request, profile, ids, attempt.notice)
         if moved is not None:
             return moved
-    return _after(request, ids, result.task, notice, None)
+    return _after(request, ids, attempt.task, attempt.notice, None)
 
 
-def _move_on(request: HttpRequest, profile: Profile, ids, task: sendai.Task, notice: dict) -> HttpResponse | None:
-    """After finishing a task: release its claim, and open the next one for those who chose so."""
-    entry = Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).first()
-    if entry is not None:
-        claims.release(entry.pk, request.user)
-    if not profile.auto_advance or entry is None:
-        return None  # the task page shown next records the task's new status in the queue
-    claims.remember(*ids[:2], task, entry.source)
+def _move_on(request: HttpRequest, profile: Profile, ids, notice: dict) -> HttpResponse | None:
+    """After finishing a task, open the next one for those who chose so (acting gave the claim back)."""
+    if not profile.auto_advance or not Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).exists():
+        return None
     messages.success(request, notice["text"])
     try:
-        found = claims.next_task(request.user, sendai.Client(profile.api_key()))
-    except sendai.SendaiError as e:
+        found = claims.next_task(request.user, acting.client_for(profile))
+    except (acting.KeyProblem, sendai.SendaiError) as e:
         messages.error(request, f"The next task could not be opened: {e}")
         found = None
     if found is None:
@@ -345,18 +316,6 @@ def _move_on(request: HttpRequest, profile: Profile, ids, task: sendai.Task, not
     else:
         url = reverse("task", args=[found[0].team_id, found[0].project_id, found[0].task_id])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _done_sentence(action: str, result: sendai.TaskResult) -> str:
-    done = {
-        "complete": "Completed: Send.ai is processing the task.",
-        "discard": "Discarded.",
-        "report": "Report sent.",
-        "approve": "Approved: the task joins the training data.",
-        "disapprove": "Disapproved: the task leaves the training data.",
-        "unlock": "Unlocked: the task is back in review.",
-    }[action]
-    return result.warning or done
 
 
 def _after(request, ids, task, notice, form, status: int = 200) -> HttpResponse:
@@ -372,8 +331,8 @@ def _after(request, ids, task, notice, form, status: int = 200) -> HttpResponse:
 def _after_refusal(request, profile, ids, notice, form, status: int) -> HttpResponse:
     """After a refusal or a failure: the task as it is now, the reason, and the form as it was typed."""
     try:
-        task = _client(profile).get(*ids).task
-    except (KeyProblem, sendai.SendaiError):
+        task = acting.client_for(profile).get(*ids).task
+    except (acting.KeyProblem, sendai.SendaiError):
         context = {
             "ids": ids,
             "notice": notice,
@@ -390,6 +349,103 @@ def _key_response(request: HttpRequest, profile: Profile, reason: str) -> HttpRe
     if request.htmx:
         return HttpResponseClientRefresh()
     return _no_key(request, profile, reason)
+
+
+def _corrections_on() -> None:
+    if settings.CORRECTIONS_MODE == "off":
+        raise Http404("Corrections are switched off here.")
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _draft_answer(request: HttpRequest, ids, draft, *, status: int = 200, **fields) -> HttpResponse:
+    """The draft as it is now: JSON for the panel's script, or back to the task for a plain form."""
+    changes = draft.changes if draft else {}
+    if not _wants_json(request):
+        if fields.get("error"):
+            messages.error(request, fields["error"])
+        page = request.POST.get("page_number", "")
+        return redirect(reverse("task", args=ids) + (f"?page={page}" if page.isdigit() else ""))
+    summary = render_to_string(
+        "review/_draft.html",
+        {
+            "change_lines": [(key, corrections.describe(c), c) for key, c in changes.items()],
+            "draft_url": reverse("task-draft", args=ids),
+            "corrections_on": True,
+            "editing": True,
+        },
+        request=request,
+    )
+    body = {
+        "version": draft.version if draft else 0,
+        "count": len(changes),
+        "complete_label": _complete_label(len(changes)),
+        "summary": summary,
+        **fields,
+    }
+    return JsonResponse(body, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def draft(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> HttpResponse:
+    """A person's corrections to a task: GET the draft's state, POST one change (saved at once, no upstream call)."""
+    _reviewer(request)
+    _corrections_on()
+    ids = (team_id, project_id, task_id)
+    _check_ids(*ids)
+    current = corrections.load(request.user, ids)
+    if request.method == "GET":
+        return _draft_answer(request, ids, current, changes=current.changes if current else {})
+    try:
+        seen = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
+        key, change = corrections.build_change(request.POST.dict())
+    except corrections.CorrectionError as e:
+        return _draft_answer(request, ids, current, status=400, error=str(e), field=e.field)
+    count = len(current.changes) if current else 0
+    if change is not None and count >= corrections.MAX_OPERATIONS and key not in (current.changes if current else {}):
+        error = f"A task takes at most {corrections.MAX_OPERATIONS:,} corrections; this one was not saved."
+        return _draft_answer(request, ids, current, status=400, error=error, field="op")
+    saved = corrections.save(request.user, ids, key, change, seen)
+    fragment = render_to_string("review/_change.html", {"change": change}) if change else ""
+    notice = (
+        "These corrections were also changed in another tab or window; the panel now shows them all."
+        if saved.conflict
+        else ""
+    )
+    return _draft_answer(request, ids, saved.draft, key=key, change=change, fragment=fragment, conflict=notice)
+
+
+@require_POST
+def draft_undo(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> HttpResponse:
+    """Take one change back: the item is as the AI left it."""
+    _reviewer(request)
+    _corrections_on()
+    ids = (team_id, project_id, task_id)
+    _check_ids(*ids)
+    key = request.POST.get("key", "")
+    current = corrections.load(request.user, ids)
+    if current is None or key not in current.changes:
+        return _draft_answer(request, ids, current, key=key, change=None, fragment="")
+    seen = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
+    saved = corrections.save(request.user, ids, key, None, seen)
+    return _draft_answer(request, ids, saved.draft, key=key, change=None, fragment="")
+
+
+@require_POST
+def draft_discard(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> HttpResponse:
+    """Throw all of the person's corrections to this task away (the page asks first)."""
+    _reviewer(request)
+    _corrections_on()
+    ids = (team_id, project_id, task_id)
+    _check_ids(*ids)
+    count = corrections.discard(request.user, ids)
+    text = f"{count} correction{'s' if count != 1 else ''} discarded." if count else "There were no corrections."
+    if _wants_json(request):
+        return _draft_answer(request, ids, None, discarded=count, notice=text)
+    messages.info(request, text)
+    return redirect(reverse("task", args=ids))
 
 
 def _issue_types_admin(request: HttpRequest) -> None:

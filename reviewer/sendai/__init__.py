@@ -10,6 +10,7 @@ except sendai.SendaiError as e:
 
 from reviewer.sendai.client import Client, check_id
 from reviewer.sendai.errors import (
+    CorrectionsRefused,
     InvalidId,
     InvalidKey,
     InvalidReport,
@@ -44,6 +45,7 @@ __all__ = [
     "Annotation",
     "Checkbox",
     "Client",
+    "CorrectionsRefused",
     "InvalidId",
     "InvalidKey",
     "InvalidReport",

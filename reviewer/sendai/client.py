@@ -29,7 +29,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,6 +44,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
 from reviewer.sendai.errors import (
+    CorrectionsRefused,
     InvalidId,
     InvalidKey,
     InvalidReport,
@@ -131,9 +132,35 @@ class Client:
     def get(self, team: str, project: str, task: str, *, request_id: str | None = None) -> TaskResult:
         return self._task("GET", _task_path(team, project, task), "open the task", request_id)
 
-    def complete(self, team: str, project: str, task: str, *, request_id: str | None = None) -> TaskResult:
-        """Finish the review: REVIEWING → PROCESSING, `message` says so; ValidationFailed if it fails."""
-        return self._task("POST", _task_path(team, project, task, "complete"), "complete the task", request_id)
+    def complete(
+        self,
+        team: str,
+        project: str,
+        task: str,
+        corrections: Sequence[dict[str, Any]] = (),
+        *,
+        request_id: str | None = None,
+    ) -> TaskResult:
+        """Finish the review: REVIEWING → PROCESSING, `message` says so; ValidationFailed if it fails.
+
+        With `corrections` (operations of sendai-api.md §5) the body carries them; the upstream
+        applies them all or none. CorrectionsRefused when it refuses them or takes no body.
+        """
+        path = _task_path(team, project, task, "complete")
+        if not corrections:
+            return self._task("POST", path, "complete the task", request_id)
+        body = {"corrections": list(corrections)}
+        try:
+            return self._task("POST", path, "complete the task with your corrections", request_id, body=body)
+        except ProtocolError as e:
+            if e.status != 415:
+                raise
+            raise CorrectionsRefused(
+                "Send.ai does not take corrections with complete (HTTP 415); nothing was applied.",
+                unsupported=True,
+                request_id=e.request_id,
+                status=e.status,
+            ) from None
 
     def discard(self, team: str, project: str, task: str, *, request_id: str | None = None) -> TaskResult:
         return self._task("POST", _task_path(team, project, task, "discard"), "discard the task", request_id)
@@ -339,7 +366,7 @@ class Client:
                 status=status,
             )
         # 400, 409, 413, 422 and any other 4xx: the upstream refused this request.
-        code, upstream = _envelope(answer.content) or (None, None)
+        code, upstream, error = _envelope(answer.content) or (None, None, {})
         upstream = self._clean(upstream) if upstream else None
         if status == 413 and not upstream:
             upstream = "the request is too large"
@@ -347,8 +374,13 @@ class Client:
             message = f"Send.ai refused to {doing}: {_sentence(upstream)}"
         else:
             message = f"Send.ai refused to {doing} (HTTP {status})."
-        cls = ValidationFailed if status == 400 and code == "validation_failed" else Refused
-        raise cls(message, code=code, upstream_message=upstream, request_id=request_id, status=status)
+        details = {"code": code, "upstream_message": upstream, "request_id": request_id, "status": status}
+        if status == 400 and code == "validation_failed":
+            failures = tuple({**f, "message": self._clean(f["message"] or "")} for f in _failures(error, upstream))
+            raise ValidationFailed(message, failures=failures, **details)
+        if status == 400 and code == "invalid_corrections":
+            raise CorrectionsRefused(message, index=_operation_index(upstream), **details)
+        raise Refused(message, **details)
 
     def _clean(self, text: str) -> str:
         """Upstream text made fit for a message: one line, short, and without the key."""
@@ -431,16 +463,45 @@ def _json(answer: Answer) -> dict[str, Any]:
     return as_object(data, "the answer")
 
 
-def _envelope(content: bytes) -> tuple[str | None, str | None] | None:
-    """The (code, message) of an error envelope {"payload": null, "error": {...}}, or None if it is not one."""
+def _envelope(content: bytes) -> tuple[str | None, str | None, dict[str, Any]] | None:
+    """The (code, message, error object) of an error envelope {"payload": null, "error": {...}}, or None."""
     try:
         data = json.loads(content)
     except (ValueError, RecursionError):
         return None
     if not (isinstance(data, dict) and isinstance(data.get("error"), dict)):
         return None
-    code, message = data["error"].get("code"), data["error"].get("message")
-    return (code if isinstance(code, str) else None, message if isinstance(message, str) else None)
+    error = data["error"]
+    code, message = error.get("code"), error.get("message")
+    return (code if isinstance(code, str) else None, message if isinstance(message, str) else None, error)
+
+
+FAILURE_FIELDS = ("rule", "entity_id", "message", "page_id", "item_id")
+FAILURE_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9_.-]{0,127}): (.+)")
+OPERATION_RE = re.compile(r"corrections\[(\d{1,4})\]")
+
+
+def _failures(error: dict[str, Any], message: str | None) -> tuple[dict[str, str | None], ...]:
+    """What a validation_failed answer says failed: its `failures` list, or its message read apart."""
+    listed = error.get("failures")
+    if isinstance(listed, list) and listed:
+        out = []
+        for failure in listed[:500]:
+            if isinstance(failure, dict) and isinstance(failure.get("entity_id"), str):
+                out.append({k: failure[k] if isinstance(failure.get(k), str) else None for k in FAILURE_FIELDS})
+        if out:
+            return tuple(out)
+    text = (message or "").removeprefix("Validation failed:").strip()
+    out = []
+    for part in text.split("; "):
+        if match := FAILURE_RE.fullmatch(part.strip().rstrip(".")):
+            out.append({"rule": None, "entity_id": match[1], "message": match[2], "page_id": None, "item_id": None})
+    return tuple(out)
+
+
+def _operation_index(message: str | None) -> int | None:
+    match = OPERATION_RE.search(message or "")
+    return int(match[1]) if match else None
 
 
 def _retry_after(value: str | None) -> int | None:

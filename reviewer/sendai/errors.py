@@ -63,7 +63,30 @@ class Refused(SendaiError):
 
 
 class ValidationFailed(Refused):
-    """400 with code validation_failed: complete found problems; the task is unchanged."""
+    """400 with code validation_failed: complete found problems; the task is unchanged.
+
+    `failures` lists what failed, each {"entity_id", "message", "rule", "page_id", "item_id"}
+    (the last three may be None): from the answer's `error.failures` where the upstream sends
+    them, otherwise read from its message ("Validation failed: invoice_date: missing; …").
+    """
+
+    def __init__(self, message: str, *, failures: tuple[dict, ...] = (), **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.failures = failures
+
+
+class CorrectionsRefused(Refused):
+    """Complete with corrections refused because of the corrections (400 invalid_corrections,
+    or 415/400 from an upstream that takes no body): nothing was applied, the task is unchanged.
+
+    `index` is the 0-based operation that the upstream's message names, when it names one;
+    `unsupported` is true when the upstream does not take corrections at all.
+    """
+
+    def __init__(self, message: str, *, index: int | None = None, unsupported: bool = False, **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.index = index
+        self.unsupported = unsupported
 
 
 class Unavailable(SendaiError):

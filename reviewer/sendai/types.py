@@ -49,6 +49,7 @@ class Annotation:
     top: float | None
     left_of_line: float | None
     geometry_problem: str | None = None
+    corrected: bool = False  # changed or added by a person (sendai-api.md §5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,7 @@ class Checkbox:
     checked: bool
     coordinates: tuple[Point, ...]
     geometry_problem: str | None = None
+    corrected: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,7 @@ class Segment:
     confidence: float
     coordinates: tuple[Point, ...]
     geometry_problem: str | None = None
+    corrected: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,7 @@ class Signature:
     confidence: float
     coordinates: tuple[Point, ...]
     geometry_problem: str | None = None
+    corrected: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +91,7 @@ class Page:
     checkboxes: tuple[Checkbox, ...] = ()
     segments: tuple[Segment, ...] = ()
     signatures: tuple[Signature, ...] = ()
+    removed: tuple[str, ...] = ()  # ids of items a person removed (sendai-api.md §5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +254,9 @@ def _polygon(value: Any, width: float, height: float) -> tuple[tuple[Point, ...]
 def _annotation(data: Any, path: str, width: float, height: float) -> Annotation:
     data = as_object(data, path)
     top, left, problem = data.get("top"), data.get("left_of_line"), None
-    if not (is_number(top) and is_number(left)):
+    if top is None and left is None:
+        pass  # placed nowhere on the page: a field a person added without a position
+    elif not (is_number(top) and is_number(left)):
         top, left, problem = None, None, "has a top or left_of_line that is not a number"
     elif not (0 <= left <= width and 0 <= top <= height):
         top, left, problem = None, None, f"starts at ({left:g}, {top:g}), outside the page"
@@ -261,6 +268,7 @@ def _annotation(data: Any, path: str, width: float, height: float) -> Annotation
         top=top,
         left_of_line=left,
         geometry_problem=problem,
+        corrected=data.get("corrected") is True,
     )
 
 
@@ -273,6 +281,7 @@ def _checkbox(data: Any, path: str, width: float, height: float) -> Checkbox:
         checked=_flag(data, "checked", path),
         coordinates=coordinates,
         geometry_problem=problem,
+        corrected=data.get("corrected") is True,
     )
 
 
@@ -285,6 +294,7 @@ def _region(cls: type[R], data: Any, path: str, width: float, height: float) -> 
         confidence=_number(data, "confidence", path),
         coordinates=coordinates,
         geometry_problem=problem,
+        corrected=data.get("corrected") is True,
     )
 
 
@@ -299,7 +309,15 @@ def _page(data: Any, path: str) -> Page:
         checkboxes=tuple(_checkbox(item, at, width, height) for item, at in _each(data, "checkboxes", path)),
         segments=tuple(_region(Segment, item, at, width, height) for item, at in _each(data, "segments", path)),
         signatures=tuple(_region(Signature, item, at, width, height) for item, at in _each(data, "signatures", path)),
+        removed=_removed(data.get("removed")),
     )
+
+
+def _removed(value: Any) -> tuple[str, ...]:
+    """The ids of a page's removed items (§5); anything unreadable there is ignored."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(r["id"] for r in value if isinstance(r, dict) and isinstance(r.get("id"), str))
 
 
 def _meta(data: Any, path: str) -> Meta:

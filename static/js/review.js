@@ -203,6 +203,9 @@
   var leaving = false;
   document.addEventListener("submit", function () { leaving = true; });
 
+  // What the corrections script (corrections.js) builds on.
+  window.Reviewer = { select: select, entries: entries, viewer: viewer, svg: svg, keys: keys };
+
   function init() { applyZoom(); applyFilters(); }
   document.addEventListener("DOMContentLoaded", init);
   document.addEventListener("htmx:afterSettle", function (e) {

@@ -1,0 +1,245 @@
+"""Acting on a task: the one path every action of the console takes.
+
+`perform()` sends the action to Send.ai with the person's own key, records the attempt in
+the action log (with the corrections it carried), and brings the work queue up to date:
+the entry learns the task's new status first, and only then is the claim given back, so a
+finished task is never claimable for a moment. The review screen and the lead's second
+review both call it and turn its `Attempt` into a page; neither talks to the client itself.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from reviewer import sendai
+from reviewer.accounts.crypto import UndecryptableKey
+from reviewer.accounts.models import KeyState, Profile
+from reviewer.queue import claims
+from reviewer.queue.models import Entry
+from reviewer.review import corrections
+from reviewer.review.models import Action, CorrectionRecord, Draft, EntityTally, Outcome
+from reviewer.review.records import record_action
+
+MOVE_ON = ("complete", "discard")  # actions that end a review
+CORRECTIONS_ISSUE = sendai.Issue("Corrections", "corrections")
+DONE = {
+    "complete": "Completed: Send.ai is processing the task.",
+    "discard": "Discarded.",
+    "report": "Report sent.",
+    "approve": "Approved: the task joins the training data.",
+    "disapprove": "Disapproved: the task leaves the training data.",
+    "unlock": "Unlocked: the task is back in review.",
+}
+
+
+class KeyProblem(Exception):
+    """The person's key cannot be used; `reason` says why, for the no-key page."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def client_for(profile: Profile) -> sendai.Client:
+    """The person's client; KeyProblem when they have no key that could work."""
+    if not profile.has_key:
+        raise KeyProblem("You have no Send.ai API key in Reviewer yet.")
+    if profile.key_state == KeyState.REJECTED:
+        raise KeyProblem("Send.ai rejected your API key the last time it was used.")
+    try:
+        return sendai.Client(profile.api_key())
+    except UndecryptableKey:
+        raise KeyProblem("Your stored key can no longer be read by Reviewer.") from None
+
+
+def key_failed(profile: Profile, error: sendai.SendaiError) -> str:
+    """What a 401 or 403 means for the person; a 401 marks the key rejected."""
+    if isinstance(error, sendai.InvalidKey):
+        Profile.objects.filter(pk=profile.pk).update(key_state=KeyState.REJECTED)
+        return "Send.ai rejected your API key: it is unknown or has been revoked."
+    return "Your API key lacks the scope this needs (task.read to open tasks, task.edit to act)."
+
+
+def held_by_other(entry: Entry | None, user) -> str | None:
+    """Why `user` cannot act on the entry's task now, if someone else holds it."""
+    holder = entry.holder() if entry else None
+    if holder is None or holder.pk == user.pk:
+        return None
+    since = timezone.localtime(entry.claimed_at).strftime("%H:%M")
+    return f"{holder.get_username()} is working on this task (since {since} UTC); you can only look."
+
+
+@dataclass
+class Attempt:
+    """The outcome of one attempt, for a page to show."""
+
+    action: str
+    level: str  # success, warning, info, error
+    text: str
+    status: int = 200  # what a full page answers with
+    task: sendai.Task | None = None  # as the upstream returned it; None when it did not
+    done: bool = False  # the upstream did it
+    retry: bool = False  # the upstream could not be reached: offer to try again
+    request_id: str = ""
+    key_problem: str | None = None  # the key cannot be used: show the key page
+    not_found: bool = False
+    code: str = ""
+    corrections: int = 0
+    failures: tuple[dict, ...] = field(default_factory=tuple)
+
+    @property
+    def notice(self) -> dict[str, str]:
+        notice = {"level": self.level, "text": self.text, "request_id": self.request_id}
+        if self.retry:
+            notice["retry"] = self.action
+        if self.failures or self.code == "invalid_corrections":
+            notice["refresh_viewer"] = "1"  # the panel marks what failed
+        return notice
+
+
+def perform(
+    user,
+    profile: Profile,
+    ids: tuple[str, str, str],
+    action: str,
+    *,
+    issues: list[sendai.Issue] | None = None,
+    message: str | None = None,
+    token: str = "",
+    check_claim: bool = True,
+) -> Attempt:
+    """Send `action` on the task `ids` for `user`; record it; update the queue. Never raises SendaiError."""
+    started = time.monotonic()
+
+    def record(outcome: str, request_id: str | None = None, **fields) -> None:
+        record_action(user, ids, action, outcome, started=started, request_id=request_id, **fields)
+
+    try:
+        client = client_for(profile)
+    except KeyProblem as e:
+        return Attempt(action, "error", e.reason, status=400, key_problem=e.reason)
+    entry = Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).first()
+    if check_claim and (reason := held_by_other(entry, user)):
+        record(Outcome.REFUSED, code="claimed", message=reason)
+        return Attempt(action, "error", reason, status=409, code="claimed")
+    draft = corrections.load(user, ids) if action == "complete" else None
+    try:
+        operations = corrections.operations(draft) if settings.CORRECTIONS_MODE != "off" else []
+    except corrections.DraftError as e:
+        return Attempt(action, "error", str(e), status=400, code="draft")
+    changes = list(draft.changes.values()) if operations else []
+    if token and not cache.add(f"action-token:{user.pk}:{token}", 1, timeout=3600):
+        record(Outcome.DUPLICATE, message="Sent twice; the repeat was dropped.")
+        return Attempt(action, "info", "That was sent already; it was not sent again.")
+    try:
+        if action == "report":
+            result = client.report(*ids, issues or [], message)
+        elif action == "complete" and operations and settings.CORRECTIONS_MODE == "report":
+            result = _report_then_complete(client, user, ids, changes, operations, started)
+        elif action == "complete":
+            result = client.complete(*ids, operations)
+        else:
+            result = getattr(client, action)(*ids)
+    except (sendai.InvalidKey, sendai.MissingScope) as e:
+        reason = key_failed(profile, e)
+        record(Outcome.KEY, e.request_id, status=e.status, message=str(e))
+        return Attempt(action, "error", reason, status=400, key_problem=reason, request_id=e.request_id or "")
+    except sendai.InvalidId as e:  # nothing was sent
+        return Attempt(action, "error", str(e), status=400)
+    except sendai.NotFound as e:
+        record(Outcome.REFUSED, e.request_id, status=404, message=str(e))
+        return Attempt(action, "error", str(e), status=404, not_found=True, request_id=e.request_id or "")
+    except sendai.Refused as e:
+        record(Outcome.REFUSED, e.request_id, status=e.status, code=e.code or "", message=e.upstream_message or str(e))
+        return _refused(user, ids, action, draft, e)
+    except (sendai.Unavailable, sendai.ProtocolError) as e:
+        outcome = Outcome.UNAVAILABLE if isinstance(e, sendai.Unavailable) else Outcome.ERROR
+        record(outcome, e.request_id, status=e.status, message=str(e))
+        kept = " Your corrections are kept." if changes else ""
+        return Attempt(action, "error", str(e) + kept, status=503, retry=True, request_id=e.request_id or "")
+    _write_record(user, ids, action, started, result, changes if action == "complete" else [])
+    if action == "complete" and draft is not None:
+        Draft.objects.filter(pk=draft.pk).delete()
+    if entry is not None:
+        claims.remember(ids[0], ids[1], result.task, entry.source)  # first the status, then the claim
+        if action in MOVE_ON:
+            claims.release(entry.pk, user)
+    text = result.warning or DONE[action]
+    if changes and not result.warning:
+        count = len(changes)
+        text = f"Completed with {count} correction{'s' if count != 1 else ''}: Send.ai is processing the task."
+        if settings.CORRECTIONS_MODE == "complete" and not _shows_corrections(result.task):
+            text += " Send.ai's answer does not show them, though: check that it takes corrections."
+    level = "warning" if result.warning else "success"
+    return Attempt(
+        action, level, text, task=result.task, done=True, request_id=result.request_id, corrections=len(changes)
+    )
+
+
+def _refused(user, ids, action: str, draft: Draft | None, e: sendai.Refused) -> Attempt:
+    attempt = Attempt(action, "error", str(e), status=400, code=e.code or "", request_id=e.request_id or "")
+    if isinstance(e, sendai.ValidationFailed):
+        corrections.remember_failures(user, ids, e.failures)
+        attempt.failures = e.failures
+        if draft is not None and draft.changes:
+            attempt.text += " Your corrections are kept: fix what is marked and complete again."
+    elif isinstance(e, sendai.CorrectionsRefused) and draft is not None:
+        if e.unsupported:
+            attempt.text += (
+                " Your corrections are kept. An admin can set CORRECTIONS_MODE=report so that they"
+                " reach Send.ai as a report before a plain complete."
+            )
+        else:
+            corrections.mark_refused(draft, e.index, e.upstream_message or str(e))
+            attempt.text += " Your corrections are kept: the one Send.ai refused is marked."
+    elif e.code == "invalid_status" and draft is not None and draft.changes:
+        attempt.text += " Your corrections are kept."
+    return attempt
+
+
+def _report_then_complete(client, user, ids, changes, operations, started) -> sendai.TaskResult:
+    """Report mode: the corrections go first as a report (readable, and as data), then a plain complete."""
+    body = corrections.report_issue_message(changes, operations)
+    report = client.report(*ids, [CORRECTIONS_ISSUE], body)
+    _write_record(user, ids, Action.REPORT, started, report, changes)
+    return client.complete(*ids)
+
+
+def _write_record(user, ids, action: str, started: float, result: sendai.TaskResult, changes: list[dict]) -> None:
+    """The attempt's row in the log, with its corrections and, for a complete, the tallies per entity."""
+    with transaction.atomic():
+        record = record_action(
+            user,
+            ids,
+            action,
+            Outcome.WARNING if result.warning else Outcome.OK,
+            started=started,
+            request_id=result.request_id,
+            status=200,
+            message=result.warning or "",
+            task=result.task,
+            correction_count=len(changes),
+        )
+        if changes:
+            CorrectionRecord.objects.bulk_create(
+                CorrectionRecord(record=record, **row) for row in corrections.record_rows(changes)
+            )
+        if action == Action.COMPLETE:
+            EntityTally.objects.bulk_create(
+                EntityTally(record=record, **row) for row in corrections.tallies(result.task, changes)
+            )
+
+
+def _shows_corrections(task: sendai.Task) -> bool:
+    for page in task.pages:
+        if page.removed or any(i.corrected for group in (page.annotations, page.checkboxes) for i in group):
+            return True
+        if any(i.corrected for group in (page.segments, page.signatures) for i in group):
+            return True
+    return False
