@@ -9,6 +9,8 @@ is on), and htmx is told not to swap anything: what was typed stays where it was
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -27,6 +29,8 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
         page = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or ""
         if not url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()}):
             page = ""
+        parts = urlsplit(page)
+        page = parts.path + (f"?{parts.query}" if parts.query else "")
         login = redirect_to_login(page or "/", resolve_url(self.get_login_url(view_func)))["Location"]
         response = JsonResponse({"error": SIGNED_OUT, "signed_out": True, "login_url": login}, status=401)
         reswap(response, "none")

@@ -52,11 +52,11 @@
       else localStorage.removeItem(outboxKey());
     } catch (e) { /* storage full or off: the server copy is the one that counts */ }
   }
-  function enqueue(path, data) {
+  function enqueue(path, data, note) {
     var list = readOutbox().filter(function (m) { return m.data.key !== data.key; });
-    list.push({ id: Date.now() + "-" + Math.random().toString(36).slice(2), path: path, data: data });
+    list.push({ id: Date.now() + "-" + Math.random().toString(36).slice(2), path: path, data: data, note: note || "" });
     writeOutbox(list);
-    status("Saving…");
+    status((note ? note + " " : "") + "Saving…");
     flush();
   }
   function pending() { return readOutbox().length; }
@@ -94,7 +94,7 @@
         applyAnswer(result.answer);
       }
       if (readOutbox().length) return flush();
-      status(result.status === 400 ? "Not saved: see the message." : "All changes saved.");
+      status(result.status === 400 ? "Not saved: see the message." : (message.note ? message.note + " " : "") + "All changes saved.");
       return null;
     }).catch(function (problem) {
       state.sending = false;
@@ -314,19 +314,23 @@
     state.timer = null;
     var li = editor.li;
     if (editor.saved) {
-      if (editor.before) enqueue("", fromChange(li, editor.before));
-      else enqueue("undo/", { key: editor.key });
+      if (editor.before) enqueue("", fromChange(li, editor.before), "Change cancelled.");
+      else enqueue("undo/", { key: editor.key }, "Change cancelled.");
     }
     closeEditor(false);
-    status(editor.saved ? "Change cancelled." : "");
     var link = li.querySelector("[data-select]");
     if (link && link.isConnected) link.focus();
   }
 
+  function hasChange(li) {
+    if (!li) return false;
+    var key = li.dataset.ref;
+    return !!changes()[key] || readOutbox().some(function (m) { return m.data.key === key && m.path === ""; });
+  }
+
   function undo(li) {
-    if (!li || !changes()[li.dataset.ref]) return false;
-    enqueue("undo/", { key: li.dataset.ref });
-    status("Undone: " + (li.querySelector(".label") || li).textContent.trim() + " is as the AI read it.");
+    if (!hasChange(li)) return false;
+    enqueue("undo/", { key: li.dataset.ref }, "Undone: " + (li.querySelector(".label") || li).textContent.trim() + " is as the AI read it.");
     if (li.dataset.kind !== "annotation" || li.classList.contains("added")) afterFlush(refreshViewer);
     return true;
   }
@@ -337,8 +341,7 @@
     if (state.pendingRemove === li.dataset.ref) {
       state.pendingRemove = null;
       if (state.editing) closeEditor(false);
-      enqueue("", baseOf(li, "remove"));
-      status(label + " removed. Press u to undo.");
+      enqueue("", baseOf(li, "remove"), label + " removed. Press u to undo.");
       return;
     }
     state.pendingRemove = li.dataset.ref;
@@ -590,7 +593,7 @@
     var li = selectedLi();
     if (e.key === "Enter" && li && canEdit() && !li.classList.contains("removed")) { stop(e); openEditor(li); return; }
     if ((e.key === "Delete" || e.key === "Backspace") && li) { stop(e); askRemove(li); return; }
-    if (e.key === "u" && li && changes()[li.dataset.ref]) { stop(e); undo(li); return; }
+    if (e.key === "u" && hasChange(li)) { stop(e); undo(li); return; }
     if (e.key === "i" && canEdit()) { stop(e); startAdd(""); return; }
     if (state.pendingRemove && e.key !== "Delete") { state.pendingRemove = null; }
   }, true);
@@ -646,4 +649,6 @@
     if (pending()) { status(pending() + " change(s) from before are being saved…"); flush(); }
   });
   setInterval(function () { if (pending()) flush(); }, 5000);
+  // For tests and for the page's own use: whether everything typed has reached the server.
+  window.ReviewerCorrections = { idle: function () { return !pending() && !state.sending && !state.timer; } };
 })();

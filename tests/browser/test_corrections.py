@@ -1,0 +1,169 @@
+"""Correcting what the AI read, in a real Chromium: from the keyboard, and nothing typed ever lost."""
+
+from __future__ import annotations
+
+import json
+
+from reviewer.review.models import ActionRecord, CorrectionRecord, Draft
+from tests.browser.conftest import describe, upstream_task
+
+TASK = "task_demo_020"
+
+
+def _first_field(page) -> str:
+    """Select the first field of the page with j; return its ref."""
+    page.keyboard.press("j")
+    return page.locator("li.entry.selected").get_attribute("data-ref")
+
+
+def _wait_saved(page) -> None:
+    page.wait_for_function("() => window.ReviewerCorrections.idle()")
+
+
+def _stored(task_id: str = TASK) -> dict:
+    draft = Draft.objects.filter(task_id=task_id).first()
+    return draft.changes if draft else {}
+
+
+def _original(page, ref: str) -> dict:
+    return json.loads(page.locator(f"li[data-ref='{ref}']").get_attribute("data-original"))
+
+
+def test_enter_edits_the_selected_field_and_the_change_is_saved_as_typed(console, screenshot, axe):
+    console.open(TASK)
+    page = console.page
+    ref = _first_field(page)
+    original = _original(page, ref)["content"]
+    page.keyboard.press("Enter")
+    value = page.locator("li.editing input[name=content]")
+    assert page.evaluate("() => document.activeElement.name") == "content"
+    value.press("End")
+    page.keyboard.type(" (checked)")
+    _wait_saved(page)
+    assert _stored()[ref]["fields"] == {"content": original + " (checked)"}
+    assert (
+        page.locator("#task-state button[data-action='complete']").inner_text().startswith("Complete with 1 correction")
+    )
+    page.keyboard.press("Enter")  # done
+    assert page.locator("li.editing").count() == 0
+    row = page.locator(f"li[data-ref='{ref}']")
+    assert row.locator("del").inner_text() == original
+    assert row.locator("ins").inner_text() == original + " (checked)"
+    violations = axe(page)
+    assert not violations, describe(violations)
+    screenshot(page, "edited")
+    # A reload shows the same, from the server's draft.
+    page.reload()
+    page.wait_for_selector("#task-state")
+    row = page.locator(f"li[data-ref='{ref}']")
+    assert row.locator("ins").inner_text() == original + " (checked)"
+    assert "Complete with 1 correction" in page.locator("#task-state button[data-action='complete']").inner_text()
+
+
+def test_esc_cancels_an_edit_and_u_undoes_a_change(console):
+    console.open(TASK)
+    page = console.page
+    ref = _first_field(page)
+    page.keyboard.press("Enter")
+    page.keyboard.type("typed by mistake")
+    _wait_saved(page)
+    assert ref in _stored()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => document.getElementById('draft-status').textContent.includes('cancelled')")
+    _wait_saved(page)
+    assert ref not in _stored()
+    page.keyboard.press("Enter")
+    page.keyboard.type("X")
+    _wait_saved(page)
+    page.keyboard.press("Enter")
+    page.keyboard.press("u")
+    page.wait_for_function("() => document.getElementById('draft-status').textContent.includes('Undone')")
+    _wait_saved(page)
+    page.wait_for_function(f"() => !document.querySelector(\"li[data-ref='{ref}'] ins\")")
+    assert _stored() == {}
+    assert upstream_task(TASK).status == "REVIEWING"  # u undid the change; it did not unlock anything
+
+
+def test_delete_asks_once_then_removes(console):
+    console.open(TASK)
+    page = console.page
+    ref = _first_field(page)
+    page.keyboard.press("Delete")
+    assert "Press Delete again" in page.locator("#draft-status").inner_text()
+    assert _stored() == {}
+    page.keyboard.press("Delete")
+    page.wait_for_selector(f"li.removed[data-ref='{ref}']")
+    page.wait_for_function("() => document.getElementById('draft-status').textContent.includes('removed')")
+    _wait_for_draft(lambda changes: changes.get(ref, {}).get("op") == "remove")
+
+
+def _wait_for_draft(condition, task_id: str = TASK, tries: int = 100) -> dict:
+    import time
+
+    for _ in range(tries):
+        changes = _stored(task_id)
+        if condition(changes):
+            return changes
+        time.sleep(0.1)
+    raise AssertionError(f"The draft never got there: {_stored(task_id)}")
+
+
+def test_a_draft_survives_an_expired_session(console, live_server):
+    console.open(TASK)
+    page = console.page
+    ref = _first_field(page)
+    page.keyboard.press("Enter")
+    page.keyboard.type("A")
+    _wait_saved(page)
+    page.context.clear_cookies()  # the session ends
+    page.keyboard.type("B")
+    page.wait_for_selector("#draft-alert:not([hidden])")
+    assert "session has ended" in page.locator("#draft-alert").inner_text()
+    assert _stored()[ref]["fields"]["content"] == "A"  # the server has what it got (Enter selects the value)
+    # Signing in again (here in a second tab) and coming back: the waiting change is saved.
+    second = page.context.new_page()
+    from tests.browser.conftest import sign_in
+
+    sign_in(second, live_server.url, console.reviewer.username)
+    second.close()
+    page.evaluate("() => window.dispatchEvent(new Event('focus'))")
+    _wait_for_draft(lambda changes: changes.get(ref, {}).get("fields", {}).get("content") == "AB")
+    page.wait_for_selector("#draft-alert[hidden]", state="attached")
+
+
+def test_a_draft_survives_a_lost_connection_and_a_reload(console):
+    console.open(TASK)
+    page = console.page
+    ref = _first_field(page)
+    page.context.set_offline(True)
+    page.keyboard.press("Enter")
+    page.keyboard.type("Z")
+    page.wait_for_selector("#draft-alert:not([hidden])")
+    assert "cannot be reached" in page.locator("#draft-alert").inner_text()
+    assert _stored() == {}
+    page.context.set_offline(False)
+    page.reload()  # the waiting change sits in the outbox, and goes out when the page is back
+    _wait_for_draft(lambda changes: changes.get(ref, {}).get("fields", {}).get("content") == "Z")
+    page.wait_for_selector(f"li[data-ref='{ref}'] ins")
+
+
+def test_a_draft_survives_an_upstream_outage_and_a_refused_complete(console, settings):
+    console.open(TASK)
+    page = console.page
+    ref = _first_field(page)
+    page.keyboard.press("Enter")
+    page.keyboard.type("1")
+    _wait_saved(page)
+    page.keyboard.press("Enter")
+    good = settings.SENDAI_API_URL
+    settings.SENDAI_API_URL = "http://127.0.0.1:9"  # nothing listens there
+    page.keyboard.press("c")
+    page.wait_for_selector("#notice.notice-error")
+    assert "Your corrections are kept." in page.locator("#notice").inner_text()
+    assert ref in _stored()
+    settings.SENDAI_API_URL = good
+    page.reload()
+    page.wait_for_selector(f"li[data-ref='{ref}'] ins")
+    assert upstream_task(TASK).status == "REVIEWING"
+    assert not CorrectionRecord.objects.exists()
+    assert ActionRecord.objects.filter(task_id=TASK, action="complete", outcome="unavailable").exists()
