@@ -207,12 +207,18 @@ def _report_then_complete(client, user, ids, changes, operations, started) -> se
     """Report mode: the corrections go first as a report (readable, and as data), then a plain complete."""
     body = corrections.report_issue_message(changes, operations)
     report = client.report(*ids, [CORRECTIONS_ISSUE], body)
-    _write_record(user, ids, Action.REPORT, started, report, changes)
+    _write_record(user, ids, Action.REPORT, started, report, changes, rows=False)
     return client.complete(*ids)
 
 
-def _write_record(user, ids, action: str, started: float, result: sendai.TaskResult, changes: list[dict]) -> None:
-    """The attempt's row in the log, with its corrections and, for a complete, the tallies per entity."""
+def _write_record(
+    user, ids, action: str, started: float, result: sendai.TaskResult, changes: list[dict], *, rows: bool = True
+) -> None:
+    """The attempt's row in the log, with its corrections and, for a complete, the tallies per entity.
+
+    The corrections' rows hang off the complete that they went with; in report mode the report
+    that carried them counts them too (its message holds them), without rows of its own.
+    """
     with transaction.atomic():
         record = record_action(
             user,
@@ -226,7 +232,7 @@ def _write_record(user, ids, action: str, started: float, result: sendai.TaskRes
             task=result.task,
             correction_count=len(changes),
         )
-        if changes:
+        if changes and rows:
             CorrectionRecord.objects.bulk_create(
                 CorrectionRecord(record=record, **row) for row in corrections.record_rows(changes)
             )
