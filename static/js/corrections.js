@@ -581,7 +581,7 @@
       if (state.editing) { cancel(); stop(e); return; }
       return;
     }
-    if (e.key === "Tab" && (inEditor || (e.target.closest && e.target.closest("[data-items]")))) {
+    if (e.key === "Tab" && walks(e, inEditor)) {
       if (walk(e.shiftKey ? -1 : 1)) stop(e);
       return;
     }
@@ -597,6 +597,17 @@
     if (e.key === "i" && canEdit()) { stop(e); startAdd(""); return; }
     if (state.pendingRemove && e.key !== "Delete") { state.pendingRemove = null; }
   }, true);
+
+  // Tab walks from an item in the list, and from an item's editor: forwards from its value,
+  // backwards from its entity (so that Shift+Tab from the value still reaches the entity).
+  // An added item's editor keeps the browser's own Tab, from field to field.
+  function walks(e, inEditor) {
+    if (!inEditor) return !!(e.target.closest && e.target.closest("[data-items] [data-select]"));
+    if (state.editing.op === "add") return false;
+    var name = e.target.name;
+    if (e.shiftKey) return name !== "content" || state.editing.kind !== "annotation";
+    return name !== "entity_id";
+  }
 
   function stop(e) { e.preventDefault(); e.stopImmediatePropagation(); }
 

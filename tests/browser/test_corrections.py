@@ -167,3 +167,75 @@ def test_a_draft_survives_an_upstream_outage_and_a_refused_complete(console, set
     assert upstream_task(TASK).status == "REVIEWING"
     assert not CorrectionRecord.objects.exists()
     assert ActionRecord.objects.filter(task_id=TASK, action="complete", outcome="unavailable").exists()
+
+
+def test_tab_walks_the_low_confidence_fields(console):
+    console.open("task_demo_022")  # a receipt with many low-confidence fields
+    page = console.page
+    low = page.locator("li.entry.low[data-ref]")
+    assert low.count() >= 2
+    first, second = low.nth(0).get_attribute("data-ref"), low.nth(1).get_attribute("data-ref")
+    page.locator("[data-items] [data-select]").first.focus()
+    page.keyboard.press("Tab")
+    assert page.locator("li.entry.selected").get_attribute("data-ref") in (first, second)
+    page.locator(f"li[data-ref='{first}'] [data-select]").focus()
+    page.keyboard.press("Enter")  # on the link: select it and edit
+    page.keyboard.press("Tab")  # from the editor: the next low one, still editing
+    editing = page.locator("li.editing")
+    assert editing.get_attribute("data-ref") == second
+    assert page.evaluate("() => document.activeElement.name") == "content"
+    page.keyboard.press("Shift+Tab")  # from the value back to its entity, in the same editor
+    assert page.evaluate("() => document.activeElement.name") == "entity_id"
+    page.keyboard.press("Shift+Tab")  # from the entity: the previous low one
+    assert page.locator("li.editing").get_attribute("data-ref") == first
+
+
+def test_a_missed_field_is_added_with_no_position_or_drawn_on_the_page(console):
+    console.open(TASK)
+    page = console.page
+    page.keyboard.press("i")
+    page.keyboard.type("purchase_order")
+    page.keyboard.press("Tab")  # in a new item's editor, Tab goes from field to field
+    assert page.evaluate("() => document.activeElement.name") == "content"
+    page.keyboard.type("PO-12345")
+    page.wait_for_function("() => window.ReviewerCorrections.idle()")
+    added = _wait_for_draft(lambda changes: any(c["op"] == "add" for c in changes.values()))
+    item = next(c for c in added.values() if c["op"] == "add")["item"]
+    assert item == {"entity_id": "purchase_order", "content": "PO-12345"}
+    # Now draw its place: the button, then a drag on the page.
+    page.locator("li.editing [data-draw]").click()
+    box = page.locator(".page-svg").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.3)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.32, steps=5)
+    page.mouse.up()
+    placed = _wait_for_draft(
+        lambda changes: any(c["op"] == "add" and c["item"].get("top") is not None for c in changes.values())
+    )
+    item = next(c for c in placed.values() if c["op"] == "add")["item"]
+    width = upstream_task(TASK).pages[0]["width"]
+    assert abs(item["left_of_line"] - width * 0.5) < width * 0.03
+    page.locator("li.editing [data-editor-done]").click()
+    page.wait_for_selector("li.entry.added[data-ref^='new/'] .change")
+    page.wait_for_selector(".page-svg g.item.added")
+
+
+def test_dragging_a_corner_nudges_a_region(console):
+    console.open("task_demo_023")  # a form: checkboxes and segments
+    page = console.page
+    link = page.locator("li.entry.kind-segment [data-select]").first
+    ref = link.locator("xpath=..").get_attribute("data-ref")
+    link.click()
+    handle = page.locator(".page-svg .handles .handle").first
+    handle.wait_for()
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 20, y - 15, steps=5)
+    page.mouse.up()
+    changes = _wait_for_draft(lambda c: ref in c, task_id="task_demo_023")
+    moved = changes[ref]["fields"]["coordinates"]
+    before = changes[ref]["original"]["coordinates"]
+    assert moved[0][0] < before[0][0] and moved[0][1] < before[0][1]
+    assert moved[1:] == [[float(x), float(y)] for x, y in before[1:]]
