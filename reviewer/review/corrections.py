@@ -24,11 +24,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from reviewer import sendai
-from reviewer.review.models import Draft
+from reviewer.review.models import Draft, EntityTally
 
 KINDS = ("annotation", "checkbox", "segment", "signature")
 OPS = ("update", "remove", "add")
@@ -188,6 +189,17 @@ def others(user, ids: tuple[str, str, str]):
     """Other people's drafts of this task, with something in them (for the lead, and for the record)."""
     drafts = Draft.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).exclude(user=user)
     return drafts.exclude(changes={}).select_related("user").order_by("-updated_at")
+
+
+def project_entities(ids: tuple[str, str, str]) -> set[str]:
+    """The entities reviewers have met in this project (from the log's tallies), for the editor's list."""
+    key = f"entities:{ids[0]}/{ids[1]}"
+    found = cache.get(key)
+    if found is None:
+        rows = EntityTally.objects.filter(record__team_id=ids[0], record__project_id=ids[1])
+        found = sorted(set(rows.order_by("-record_id").values_list("entity_id", flat=True)[:2000]))[:500]
+        cache.set(key, found, 600)
+    return set(found)
 
 
 def build_change(data: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:

@@ -239,3 +239,25 @@ def test_dragging_a_corner_nudges_a_region(console):
     before = changes[ref]["original"]["coordinates"]
     assert moved[0][0] < before[0][0] and moved[0][1] < before[0][1]
     assert moved[1:] == [[float(x), float(y)] for x, y in before[1:]]
+
+
+def test_a_refused_complete_marks_what_failed_and_keeps_the_draft(console, axe, screenshot):
+    console.open("task_demo_016")  # fails validation: invoice_date is missing
+    page = console.page
+    ref = _first_field(page)
+    page.keyboard.press("Enter")
+    page.keyboard.type("Corrected Vendor Ltd")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.ReviewerCorrections.idle()")
+    page.keyboard.press("c")
+    page.wait_for_selector("#notice.notice-error")
+    assert "Your corrections are kept" in page.locator("#notice").inner_text()
+    page.wait_for_selector("#failures")  # the panel is drawn anew with what failed
+    assert "invoice_date" in page.locator("#failures").inner_text()
+    page.wait_for_selector("[data-add-field='invoice_date']")
+    assert upstream_task("task_demo_016").status == "REVIEWING"
+    assert _stored("task_demo_016")[ref]["fields"]["content"] == "Corrected Vendor Ltd"
+    page.wait_for_selector(f"li[data-ref='{ref}'] ins")
+    violations = axe(page)
+    assert not violations, describe(violations)
+    screenshot(page, "refused")
