@@ -18,7 +18,7 @@ TEST_FERNET_KEY := dGVzdC1vbmx5LWZlcm5ldC1rZXktMzItYnl0ZXMhISE=
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production FERNET_KEYS=$(TEST_FERNET_KEY) \
 	SANDBOX_ENABLED=True SECURE_COOKIES=False CONN_MAX_AGE=0
 
-.PHONY: demo test test-sqlite test-postgres lint install install-dev browser-deps clean
+.PHONY: demo test test-sqlite test-postgres lint bench install install-dev browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ test-sqlite: install-dev browser-deps
 
 test-postgres: install-dev browser-deps
 	$(TEST_ENV) DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest
+
+# Benchmarks (figures for benchmarks/RESULTS.md, ratios against a reference measured in the same run).
+bench: install-dev browser-deps
+	$(TEST_ENV) $(BIN)/pytest benchmarks -p no:randomly -s -q
 
 lint: install-dev
 	$(BIN)/ruff check .
