@@ -3,7 +3,9 @@
 Each function returns markup (a SafeString) for a <figure>: the SVG, with role="img", a
 <title> and a <desc> that sums it up in words, and beside it a table of the same numbers
 for screen readers and for anyone who wants the exact figures. Every piece of text that
-comes from data is escaped here.
+comes from data is escaped: `rate_bars` computes only numbers and hands them with the text to
+a template (audit/_rate_bars.html), which escapes as every template does; the older two
+still build their markup here, escaping each piece of data with escape().
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from reviewer.audit.templatetags.audit import percent
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#D55E00", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -187,3 +192,79 @@ def histogram(chart_id: str, title: str, buckets: Sequence[tuple[str, int]], *, 
         f'<th scope="col">Share</th></tr></thead><tbody>{rows}</tbody></table>'
     )
     return _figure(chart_id, title, desc, _svg(chart_id, title, desc, body), table)
+
+
+# The horizontal bars of shares: a label column, then the plot, then room for the value.
+LABEL_W, VALUE_W, BAR_H, BAR_GAP, GROUP_GAP, LEGEND_H, AXIS_H = 180, 52, 12, 2, 10, 26, 22
+LABEL_CHARS = 26
+
+
+def rate_bars(
+    chart_id: str,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    desc: str,
+    head: Sequence[str],
+    table: Sequence[Sequence[str]],
+) -> SafeString:
+    """One group of horizontal bars per label, one bar per series, each a share 0..1 on a 0–100% axis.
+
+    `series` is [(name, [share or None per label]), …]; a None draws no bar and reads "—".
+    `head` and `table` are the data table beside it (each row's first cell heads the row).
+    """
+    plot_x = LABEL_W
+    plot_w = WIDTH - LABEL_W - VALUE_W
+    group_h = len(series) * (BAR_H + BAR_GAP) - BAR_GAP + GROUP_GAP
+    plot_h = max(len(labels), 1) * group_h
+    height = LEGEND_H + plot_h + AXIS_H
+    grid = [{"x": _n(plot_x + plot_w * n / 4), "label": f"{25 * n}%"} for n in range(5)]
+    legend, x = [], plot_x
+    for colour, (name, _) in zip(PALETTE, series, strict=False):
+        legend.append({"x": _n(x), "text_x": _n(x + 16), "colour": colour, "name": name})
+        x += 16 + 7 * len(name) + 14
+    rows = []
+    for n, label in enumerate(labels):
+        top = LEGEND_H + n * group_h
+        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+        bars = []
+        for m, (colour, (name, values)) in enumerate(zip(PALETTE, series, strict=False)):
+            value = values[n]
+            y = top + m * (BAR_H + BAR_GAP)
+            width = plot_w * min(max(value or 0.0, 0.0), 1.0)
+            bars.append(
+                {
+                    "y": _n(y),
+                    "width": _n(width),
+                    "text_x": _n(plot_x + width + 4),
+                    "text_y": _n(y + BAR_H - 2),
+                    "colour": colour,
+                    "series": name,
+                    "value": percent(value),
+                    "drawn": value is not None,
+                }
+            )
+        label_y = top + (group_h - GROUP_GAP) / 2 + 4
+        rows.append({"label": label, "short": short, "y": _n(label_y), "bars": bars})
+    context = {
+        "id": chart_id,
+        "title": title,
+        "desc": desc,
+        "width": WIDTH,
+        "height": _n(height),
+        "plot_x": plot_x,
+        "label_x": plot_x - 6,
+        "bar_h": BAR_H,
+        "grid_top": LEGEND_H - 4,
+        "grid_bottom": _n(LEGEND_H + plot_h),
+        "axis_y": _n(LEGEND_H + plot_h + 14),
+        "legend_y": 4,
+        "legend_text_y": 14,
+        "grid": grid,
+        "legend": legend,
+        "rows": rows,
+        "head": head,
+        "table": table,
+    }
+    return render_to_string("audit/_rate_bars.html", context)

@@ -13,6 +13,14 @@ Definitions (each counts records whose `at` falls in the period, by the record's
   approve or disapprove by anyone, at any later time) is a disapproval by someone else.
 - agreement: of that reviewer's approvals in the period that a lead has judged in a second
   review, the share the lead agreed with.
+- correction rate: of that reviewer's done completes, the share that sent corrections
+  (`correction_count` > 0); corrections per complete: their corrections over all their done
+  completes (those with none count as 0).
+- per entity (from the tallies of the done completes in the period, of everyone or of the
+  chosen reviewer): items = the AI's values with that entity, changed = those the reviewer
+  changed or removed, change rate = changed / items; mean confidence of changed values = the sum
+  of the AI's confidences over changed items / changed, of unchanged values likewise over the
+  items kept. Added items are the reviewer's own and do not count.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
     Window,
@@ -41,7 +50,7 @@ from django.db.models.functions import Lead, TruncDate
 
 from reviewer.audit.forms import day_bounds
 from reviewer.audit.models import SampleItem, Verdict
-from reviewer.review.models import Action, ActionRecord, Outcome
+from reviewer.review.models import Action, ActionRecord, EntityTally, Outcome
 
 DONE = (Outcome.OK, Outcome.WARNING)
 FAILED = (Outcome.UNAVAILABLE, Outcome.ERROR, Outcome.KEY)
@@ -95,10 +104,25 @@ class ReviewerFigures:
     reversed: int = 0
     agreed: int = 0
     decided: int = 0
+    corrected: int = 0  # done completes that sent corrections
+    corrections: int = 0  # corrections sent by done completes
 
     @property
     def approvals(self) -> int:
         return self.actions.get(Action.APPROVE, 0)
+
+    @property
+    def completes(self) -> int:
+        return self.actions.get(Action.COMPLETE, 0)
+
+    @property
+    def correction_rate(self) -> float | None:
+        """The share of done completes that sent corrections, 0..1; None without completes."""
+        return self.corrected / self.completes if self.completes else None
+
+    @property
+    def corrections_per_complete(self) -> float | None:
+        return self.corrections / self.completes if self.completes else None
 
     @property
     def agreement(self) -> float | None:
@@ -111,6 +135,32 @@ class ReviewerFigures:
 
 
 @dataclass
+class EntityFigures:
+    """How often the reviewers changed the AI's values of one entity, and the AI's confidence in them."""
+
+    entity_id: str
+    items: int = 0
+    changed: int = 0
+    changed_confidence: float = 0.0  # sums of the AI's confidences
+    unchanged_confidence: float = 0.0
+
+    @property
+    def change_rate(self) -> float | None:
+        return self.changed / self.items if self.items else None
+
+    @property
+    def mean_changed(self) -> float | None:
+        """The AI's mean confidence in the values that were changed or removed."""
+        return self.changed_confidence / self.changed if self.changed else None
+
+    @property
+    def mean_unchanged(self) -> float | None:
+        """The AI's mean confidence in the values that were kept."""
+        kept = self.items - self.changed
+        return self.unchanged_confidence / kept if kept > 0 else None
+
+
+@dataclass
 class Figures:
     start: dt.date
     end: dt.date
@@ -119,6 +169,8 @@ class Figures:
     days: list[dt.date]
     per_day: dict[str, list[int]]  # kind -> count per day, aligned with `days`
     histogram: list[tuple[str, int]]
+    entities: list[EntityFigures] = field(default_factory=list)  # most often changed first
+    all_entities: EntityFigures = field(default_factory=lambda: EntityFigures("Every entity"))
 
 
 def compute(start: dt.date, end: dt.date, *, reviewer: str = "", team_id: str = "", project_id: str = "") -> Figures:
@@ -174,7 +226,14 @@ def compute(start: dt.date, end: dt.date, *, reviewer: str = "", team_id: str = 
             per_day[row["action"]][index[row["day"]]] = row["n"]
     histogram = [(label, total.buckets[n]) for n, (label, _, _) in enumerate(BUCKETS)]
     reviewers = [people[name] for name in sorted(people)]
-    return Figures(start, end, reviewers, total, days, per_day, histogram)
+    entities = _entities(first, after, reviewer, team_id, project_id)
+    every = EntityFigures("Every entity")
+    for entity in entities:
+        every.items += entity.items
+        every.changed += entity.changed
+        every.changed_confidence += entity.changed_confidence
+        every.unchanged_confidence += entity.unchanged_confidence
+    return Figures(start, end, reviewers, total, days, per_day, histogram, entities, every)
 
 
 def _counts(postgres: bool) -> dict:
@@ -185,6 +244,8 @@ def _counts(postgres: bool) -> dict:
         "failures": Count("pk", filter=Q(outcome__in=FAILED)),
         "timed": Count("pk", filter=timed),
         **{f"kind_{kind}": Count("pk", filter=done & Q(action=kind)) for kind in KINDS},
+        "corrected": Count("pk", filter=done & Q(action=Action.COMPLETE, correction_count__gt=0)),
+        "corrections": Sum("correction_count", filter=done & Q(action=Action.COMPLETE)),
     }
     for n, (_, low, high) in enumerate(BUCKETS):
         bucket = timed & Q(seconds_on_task__gte=low)
@@ -207,6 +268,8 @@ def _figures_of(row: dict, postgres: bool) -> ReviewerFigures:
         buckets=[row[f"bucket_{n}"] for n in range(len(BUCKETS))],
         median=row["median"] if postgres else None,
         p90=row["p90"] if postgres else None,
+        corrected=row["corrected"],
+        corrections=row["corrections"] or 0,
     )
 
 
@@ -237,6 +300,8 @@ def _total(acts: QuerySet, people: dict[str, ReviewerFigures], postgres: bool) -
         total.refusals += person.refusals
         total.failures += person.failures
         total.timed += person.timed
+        total.corrected += person.corrected
+        total.corrections += person.corrections
         total.buckets = [a + b for a, b in zip(total.buckets, person.buckets, strict=True)]
     if len(people) == 1:
         (only,) = people.values()
@@ -292,6 +357,40 @@ def _agreement(
         agreed=Count("pk", filter=Q(verdict=Verdict.AGREED)), decided=Count("pk", filter=judged)
     )
     return [(row["approver"], row["agreed"], row["decided"]) for row in rows.order_by("approver")]
+
+
+def _entities(
+    first: dt.datetime, after: dt.datetime, reviewer: str, team_id: str, project_id: str
+) -> list[EntityFigures]:
+    """Per entity, the tallies of the done completes in [first, after), added up; most often changed first.
+
+    The completes are found through the index on (action, at), their tallies through the
+    tallies' index on the record.
+    """
+    scope = Q(record__action=Action.COMPLETE, record__outcome__in=DONE, record__at__gte=first, record__at__lt=after)
+    if reviewer:
+        scope &= Q(record__username=reviewer)
+    if team_id:
+        scope &= Q(record__team_id=team_id)
+    if project_id:
+        scope &= Q(record__project_id=project_id)
+    rows = (
+        EntityTally.objects.filter(scope)
+        .values("entity_id")
+        .annotate(
+            n=Sum("items"),
+            c=Sum("changed"),
+            cc=Sum("changed_confidence"),
+            uc=Sum("unchanged_confidence"),
+        )
+        .order_by("entity_id")
+    )
+    entities = [
+        EntityFigures(row["entity_id"], row["n"] or 0, row["c"] or 0, row["cc"] or 0.0, row["uc"] or 0.0)
+        for row in rows
+    ]
+    entities.sort(key=lambda e: (-(e.change_rate or 0.0), -e.items, e.entity_id))
+    return entities
 
 
 def _reversals(first: dt.datetime, after: dt.datetime, reviewer: str, project: Q) -> list[tuple[str, int]]:

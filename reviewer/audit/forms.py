@@ -18,6 +18,7 @@ from reviewer.review.models import Action, Outcome
 
 MAX_PERIOD_DAYS = 366
 MAX_SAMPLE = 200
+CORRECTED_ACTIONS = {Action.COMPLETE.value, Action.REPORT.value}
 
 
 class DateInput(forms.DateInput):
@@ -105,6 +106,11 @@ class LogFilterForm(ScopeForm):
 
     action = forms.ChoiceField(label="Action", required=False)
     outcome = forms.ChoiceField(label="Outcome", required=False, choices=[("", "Any outcome"), *Outcome.choices])
+    corrected = forms.BooleanField(
+        label="Only with corrections",
+        required=False,
+        help_text="Completes (or reports) that sent corrections to the AI's values.",
+    )
 
     def __init__(self, *args, actions: list[str], **kwargs) -> None:
         kwargs.setdefault("auto_id", "filter-%s")
@@ -112,6 +118,8 @@ class LogFilterForm(ScopeForm):
         labels = dict(Action.choices)
         self.actions = actions
         self.fields["action"].choices = [("", "Any action"), *((a, labels[a]) for a in actions)]
+        if not set(actions) & CORRECTED_ACTIONS:  # the ledger: approvals never carry corrections
+            del self.fields["corrected"]
 
     def scope(self, records: QuerySet, **kwargs) -> QuerySet:
         records = super().scope(records.filter(action__in=self.actions), **kwargs)
@@ -119,6 +127,8 @@ class LogFilterForm(ScopeForm):
             records = records.filter(action=action)
         if outcome := self.cleaned_data["outcome"]:
             records = records.filter(outcome=outcome)
+        if self.cleaned_data.get("corrected"):
+            records = records.filter(correction_count__gt=0)
         return records
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import time
 from collections.abc import Iterator
 from contextlib import nullcontext
@@ -19,7 +20,7 @@ from contextlib import nullcontext
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,17 +32,19 @@ from reviewer import sendai
 from reviewer.accounts.crypto import UndecryptableKey
 from reviewer.accounts.models import KeyState, Profile
 from reviewer.accounts.roles import profile_of
-from reviewer.audit import charts, sampling
-from reviewer.audit.figures import KINDS, compute
+from reviewer.audit import charts, corrections, sampling
+from reviewer.audit.figures import KINDS, Figures, compute
 from reviewer.audit.forms import LogFilterForm, PeriodForm, SampleForm, VerdictForm, today
 from reviewer.audit.models import Sample, SampleItem, Verdict
-from reviewer.audit.templatetags.audit import seconds
-from reviewer.review.models import Action, ActionRecord, Outcome
+from reviewer.audit.templatetags.audit import percent, ratio, seconds
+from reviewer.review.models import Action, ActionRecord, CorrectionRecord, Outcome
 from reviewer.review.records import record_action
 
 PAGE_SIZE = 50
+ENTITY_BARS = 20  # entities in the chart; the table has them all
 HISTORY_LIMIT = 2000
 CSV_CHUNK = 2000
+CSV_BATCH = 500  # rows written per piece of the stream, and whose corrections are read together
 LEDGER_ACTIONS = [Action.APPROVE.value, Action.DISAPPROVE.value]
 ALL_ACTIONS = list(Action.values)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -152,7 +155,8 @@ def _log(request: HttpRequest, actions: list[str], template: str, name: str) -> 
     return render(request, template, context)
 
 
-# (header, field) of each CSV column.
+# (header, field) of each CSV column; DETAILS is not a field but the corrections in words.
+DETAILS = "correction_details"
 LEDGER_COLUMNS = [
     ("when (UTC)", "at"),
     ("reviewer", "username"),
@@ -167,6 +171,8 @@ LEDGER_COLUMNS = [
     ("upstream code", "upstream_code"),
     ("message", "message"),
     ("request id", "request_id"),
+    ("corrections", "correction_count"),
+    ("correction_details", DETAILS),
 ]
 ACTIVITY_COLUMNS = [
     *LEDGER_COLUMNS[:7],
@@ -180,15 +186,20 @@ ACTIVITY_COLUMNS = [
 
 def _csv(records: QuerySet, columns: list[tuple[str, str]], filename: str) -> StreamingHttpResponse:
     """The records as CSV, streamed: the database hands over CSV_CHUNK rows at a time."""
-    rows = records.order_by("-at", "-pk").values_list(*(f for _, f in columns))
-    response = StreamingHttpResponse(_csv_lines([h for h, _ in columns], rows), content_type="text/csv; charset=utf-8")
+    fields = [f for _, f in columns if f != DETAILS]
+    rows = records.order_by("-at", "-pk").values_list("pk", *fields)
+    lines = _csv_lines([h for h, _ in columns], [f for _, f in columns], rows)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def _csv_lines(header: list[str], rows: QuerySet) -> Iterator[str]:
+def _csv_lines(header: list[str], columns: list[str], rows: QuerySet) -> Iterator[str]:
     """CSV text, a few hundred rows at a time.
+
+    Rows come as (pk, *fields); each batch of CSV_BATCH rows reads the corrections of those of
+    its records that sent any, in one query, for the DETAILS column.
 
     On PostgreSQL the rows come through a server-side cursor inside a read transaction: outside
     one, Django declares the cursor WITH HOLD, and PostgreSQL then computes the whole result
@@ -198,14 +209,31 @@ def _csv_lines(header: list[str], rows: QuerySet) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
+    fields = [f for f in columns if f != DETAILS]
+    count = fields.index("correction_count") + 1
     with transaction.atomic() if connection.vendor == "postgresql" else nullcontext():
-        for n, row in enumerate(rows.iterator(chunk_size=CSV_CHUNK), 1):
-            writer.writerow([_cell(value) for value in row])
-            if n % 500 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
+        stream = rows.iterator(chunk_size=CSV_CHUNK)
+        while batch := list(itertools.islice(stream, CSV_BATCH)):
+            written = _details_of([row[0] for row in batch if row[count]])
+            for row in batch:
+                values = dict(zip(fields, row[1:], strict=True))
+                values[DETAILS] = written.get(row[0], "")
+                writer.writerow([_cell(values[f]) for f in columns])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
     yield buffer.getvalue()
+
+
+def _details_of(pks: list[int]) -> dict[int, str]:
+    """The corrections of these records in words, by record: one query, none for no records."""
+    if not pks:
+        return {}
+    rows = CorrectionRecord.objects.filter(record_id__in=pks).order_by("record_id", "pk")
+    return {
+        pk: corrections.details(group)
+        for pk, group in itertools.groupby(rows.iterator(chunk_size=CSV_CHUNK), key=lambda c: c.record_id)
+    }
 
 
 def _cell(value) -> str | int:
@@ -231,7 +259,15 @@ def task_history(request: HttpRequest, team_id: str, project_id: str, task_id: s
     except sendai.InvalidId:
         raise Http404("No task has such an ID.") from None
     ids = {"team_id": team_id, "project_id": project_id, "task_id": task_id}
-    records = list(ActionRecord.objects.filter(**ids).order_by("at", "pk")[: HISTORY_LIMIT + 1])
+    records = list(
+        ActionRecord.objects.filter(**ids)
+        .order_by("at", "pk")
+        .prefetch_related(Prefetch("corrections", queryset=CorrectionRecord.objects.order_by("pk")))[
+            : HISTORY_LIMIT + 1
+        ]
+    )
+    for record in records:
+        record.lines = [line for c in record.corrections.all() for line in corrections.lines(c)]
     known = [r.task_approved for r in records if r.task_approved is not None]
     context = {
         **ids,
@@ -275,9 +311,95 @@ def figures(request: HttpRequest) -> HttpResponse:
         kinds=[ACTION_LABELS[kind] for kind in KINDS],
         per_day=charts.stacked_bars("per-day", f"{whose} actions per day, {span}", result.days, series),
         spread=charts.histogram("time-on-task", f"{whose} time on task, {span}", result.histogram, summary=summary),
+        corrected_chart=_corrections_chart(result, f"{whose} completes with corrections, {span}"),
+        entity_chart=_entities_chart(result, f"{whose} corrections per entity, {span}"),
         period_query=urlencode({k: form.data.get(k, "") for k in ("date_from", "date_to", "project")}),
     )
     return render(request, "audit/figures.html", context)
+
+
+def _corrections_chart(result: Figures, title: str) -> str:
+    """The share of each reviewer's done completes that sent corrections (those with completes)."""
+    people = [p for p in result.reviewers if p.completes]
+    total = result.total
+    if people:
+        top = max(people, key=lambda p: (p.correction_rate, p.completes))
+        desc = (
+            f"{total.corrected} of {total.completes} complete{'' if total.completes == 1 else 's'} "
+            f"({percent(total.correction_rate)}) sent corrections, "
+            f"{ratio(total.corrections_per_complete)} corrections per complete. "
+            f"The highest share: {top.username}, {percent(top.correction_rate)}."
+        )
+    else:
+        desc = "No completes in the period."
+    table = [
+        [p.username, p.completes, p.corrected, percent(p.correction_rate), ratio(p.corrections_per_complete)]
+        for p in people
+    ]
+    if len(people) > 1:
+        table.append(
+            [
+                "Everyone",
+                total.completes,
+                total.corrected,
+                percent(total.correction_rate),
+                ratio(total.corrections_per_complete),
+            ]
+        )
+    return charts.rate_bars(
+        "corrected",
+        title,
+        [p.username for p in people],
+        [("Completes corrected", [p.correction_rate for p in people])],
+        desc=desc,
+        head=["Reviewer", "Completes", "With corrections", "Share", "Corrections per complete"],
+        table=table,
+    )
+
+
+def _entities_chart(result: Figures, title: str) -> str:
+    """Per entity: how often the AI's values were changed, and the AI's mean confidence on each side."""
+    entities, every = result.entities, result.all_entities
+    shown = entities[:ENTITY_BARS]
+    if entities:
+        first = entities[0]
+        desc = (
+            f"{every.changed} of {every.items} AI value{'' if every.items == 1 else 's'} "
+            f"({percent(every.change_rate)}) changed, over {len(entities)} "
+            f"entit{'y' if len(entities) == 1 else 'ies'}. The most often changed: {first.entity_id}, "
+            f"{percent(first.change_rate)}. The AI's mean confidence was "
+            f"{percent(every.mean_changed)} on the values changed and {percent(every.mean_unchanged)} "
+            "on those kept."
+        )
+        if len(entities) > len(shown):
+            desc += f" The chart shows the {len(shown)} most often changed; the table shows all."
+    else:
+        desc = "No completed task in the period has entities."
+    rows = [*entities, every] if len(entities) > 1 else entities
+    table = [
+        [
+            e.entity_id,
+            e.items,
+            e.changed,
+            percent(e.change_rate),
+            percent(e.mean_changed),
+            percent(e.mean_unchanged),
+        ]
+        for e in rows
+    ]
+    return charts.rate_bars(
+        "entities",
+        title,
+        [e.entity_id for e in shown],
+        [
+            ("Changed", [e.change_rate for e in shown]),
+            ("AI confidence, changed", [e.mean_changed for e in shown]),
+            ("AI confidence, kept", [e.mean_unchanged for e in shown]),
+        ],
+        desc=desc,
+        head=["Entity", "AI values", "Changed", "Change rate", "Mean AI confidence, changed", "Mean, kept"],
+        table=table,
+    )
 
 
 # --- Second review of approvals ------------------------------------------------------

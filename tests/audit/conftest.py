@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from reviewer.review.models import ActionRecord
+from reviewer.review.models import ActionRecord, CorrectionRecord, EntityTally
 
 _task_numbers = itertools.count()
 # A fixed instant inside the period the tests ask for (UTC days).
@@ -42,6 +42,44 @@ def rec(
     }
     values.update(fields)
     return ActionRecord.objects.create(**values)
+
+
+def correct(
+    record: ActionRecord,
+    op: str = "update",
+    kind: str = "annotation",
+    *,
+    item: str = "ann_1",
+    entity: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    confidence: float | None = None,
+    page: str = "page_1",
+) -> CorrectionRecord:
+    """One correction that `record` sent, as the console writes it beside the record."""
+    return CorrectionRecord.objects.create(
+        record=record,
+        op=op,
+        kind=kind,
+        page_id=page,
+        item_id=item,
+        entity_id=entity,
+        before=before or {},
+        after=after or {},
+        confidence=confidence,
+    )
+
+
+def tally(record: ActionRecord, entity: str, items: int, changed: int, changed_sum: float, kept_sum: float):
+    """The entity tally of a complete: `items` AI values, `changed` of them changed, and confidence sums."""
+    return EntityTally.objects.create(
+        record=record,
+        entity_id=entity,
+        items=items,
+        changed=changed,
+        changed_confidence=changed_sum,
+        unchanged_confidence=kept_sum,
+    )
 
 
 @pytest.fixture

@@ -65,3 +65,50 @@ def test_the_gridlines_fall_on_whole_numbers():
     assert re.findall(r'text-anchor="end" font-size="11" fill="#5b6475">(\d+)</text>', markup) == [
         "0", "5", "10", "15", "20",
     ]  # fmt: skip
+
+
+def test_a_chart_of_shares_has_a_bar_per_value_and_a_data_table():
+    markup = str(
+        charts.rate_bars(
+            "r",
+            "Corrections per entity",
+            ["invoice_date", "vat"],
+            [("Changed", [0.5, 0.0]), ("AI confidence, changed", [0.25, None])],
+            desc="Two entities.",
+            head=["Entity", "Change rate"],
+            table=[["invoice_date", "50%"], ["vat", "0%"]],
+        )
+    )
+    svg = svg_of(markup)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert svg.get("role") == "img" and svg.get("aria-describedby") == "r-desc"
+    assert svg.find(f"{ns}title").text == "Corrections per entity"
+    assert svg.find(f"{ns}desc").text == "Two entities."
+    bars = [rect.find(f"{ns}title").text for rect in svg.iter(f"{ns}rect") if rect.find(f"{ns}title") is not None]
+    assert bars == ["invoice_date, Changed: 50%", "invoice_date, AI confidence, changed: 25%", "vat, Changed: 0%"]
+    assert '<th scope="row">vat</th><td>0%</td></tr>' in markup
+    assert "<caption>Corrections per entity</caption>" in markup
+
+
+def test_a_chart_of_shares_escapes_every_text():
+    markup = str(
+        charts.rate_bars(
+            "x",
+            "<b>&'\"",
+            ["<script>alert(1)</script>"],
+            [("<i>", [0.5])],
+            desc="<img src=x>",
+            head=["<u>"],
+            table=[["<script>", "<s>"]],
+        )
+    )
+    assert "<script>" not in markup and "<b>" not in markup and "<img" not in markup and "<u>" not in markup
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
+    svg_of(markup)  # still well-formed
+
+
+def test_a_chart_of_shares_says_when_it_is_empty():
+    markup = str(charts.rate_bars("e", "T", [], [("Changed", [])], desc="None.", head=["Entity"], table=[]))
+    assert "Nothing to show in this period." in markup
+    assert '<td colspan="1">Nothing in this period.</td>' in markup
+    svg_of(markup)

@@ -9,7 +9,7 @@ import pytest
 
 from reviewer.audit import figures
 from reviewer.audit.models import Sample, SampleItem
-from tests.audit.conftest import rec
+from tests.audit.conftest import rec, tally
 
 START, END = dt.date(2026, 3, 1), dt.date(2026, 3, 10)
 
@@ -155,9 +155,10 @@ def test_it_shows_the_figures_and_the_charts(lead_client, work):
     row = re.search(r'<th scope="row"><a href="[^"]*reviewer=rita">rita</a></th>(.*?)</tr>', html, re.S).group(1)
     cells = re.findall(r"<td>(.*?)</td>", row, re.S)
     assert [re.sub(r"<[^>]+>", "", c).strip() for c in cells] == [
-        "4", "1", "0", "1", "3", "1", "0", "1", "3", "35 s", "1 min 15 s", "2 of 3", "50% (1 of 2)",
+        "4", "1", "0", "1", "3", "1", "0", "1", "3", "35 s", "1 min 15 s", "2 of 3", "50% (1 of 2)", "0% (0 of 1)",
+        "0.0",
     ]  # fmt: skip
-    assert html.count('role="img"') == 2
+    assert html.count('role="img"') == 4
     assert "Everyone&#x27;s actions per day, 2026-03-01 to 2026-03-10" in html
     assert "<desc" in html and "The busiest day was 2026-03-02 with 2." in html
     assert (
@@ -192,3 +193,91 @@ def test_the_portable_percentile_matches_percentile_cont():
     assert figures.percentile([7], 0.9) == 7
     assert figures.percentile([1, 2, 3, 4], 0.5) == 2.5
     assert figures.percentile([10, 20, 30, 40, 50, 100], 0.9) == pytest.approx(75.0)
+
+
+@pytest.fixture
+def corrected(people):
+    """rita's four completes (two corrected), leo's one (corrected), and the entity tallies of each."""
+    c1 = rec("rita", "complete", at=at(2), task="c1", correction_count=3)
+    c2 = rec("rita", "complete", "warning", at=at(3), task="c2", correction_count=1)
+    c3 = rec("rita", "complete", at=at(4), task="c3")
+    rec("rita", "complete", at=at(4), task="c4", project="proj_other")
+    rec("rita", "report", at=at(4), task="c4", correction_count=2)  # report mode: not a complete
+    refused = rec("rita", "complete", "refused", at=at(5), task="c5", correction_count=2)
+    c6 = rec("leo", "complete", at=at(6), task="c6", correction_count=5)
+    rec("ada", "approve", at=at(6), task="c6")
+    before = rec("leo", "complete", at=at(28, month=2), task="c7", correction_count=4)  # before the period
+    tally(c1, "invoice_date", 2, 1, 0.4, 0.9)
+    tally(c1, "total_amount", 1, 1, 0.3, 0.0)
+    tally(c2, "invoice_date", 1, 0, 0.0, 0.8)
+    tally(c2, "total_amount", 1, 0, 0.0, 0.95)
+    tally(c3, "invoice_date", 1, 0, 0.0, 0.7)
+    tally(c6, "invoice_date", 1, 1, 0.5, 0.0)
+    tally(c6, "vat", 2, 0, 0.0, 1.8)
+    tally(refused, "vat", 3, 3, 2.0, 0.0)
+    tally(before, "invoice_date", 5, 5, 4.0, 0.0)
+
+
+def test_it_computes_the_correction_rate_of_each_reviewer(corrected):
+    result = figures.compute(START, END)
+    people = {p.username: p for p in result.reviewers}
+    rita, leo, ada = people["rita"], people["leo"], people["ada"]
+    assert (rita.completes, rita.corrected, rita.corrections) == (4, 2, 4)
+    assert (rita.correction_rate, rita.corrections_per_complete) == (0.5, 1.0)
+    assert (leo.completes, leo.corrected, leo.correction_rate, leo.corrections_per_complete) == (1, 1, 1.0, 5.0)
+    assert (ada.completes, ada.correction_rate, ada.corrections_per_complete) == (0, None, None)
+    total = result.total
+    assert (total.completes, total.corrected, total.corrections) == (5, 3, 9)
+    assert total.correction_rate == pytest.approx(0.6)
+    assert total.corrections_per_complete == pytest.approx(1.8)
+
+
+def test_it_computes_the_change_rate_and_confidences_per_entity(corrected):
+    result = figures.compute(START, END)
+    entities = [(e.entity_id, e.items, e.changed) for e in result.entities]
+    assert entities == [("total_amount", 2, 1), ("invoice_date", 5, 2), ("vat", 2, 0)]  # most often changed first
+    total_amount, invoice_date, vat = result.entities
+    assert total_amount.change_rate == 0.5
+    assert total_amount.mean_changed == pytest.approx(0.3)
+    assert total_amount.mean_unchanged == pytest.approx(0.95)
+    assert invoice_date.change_rate == pytest.approx(0.4)
+    assert invoice_date.mean_changed == pytest.approx(0.45)  # (0.4 + 0.5) / 2
+    assert invoice_date.mean_unchanged == pytest.approx(0.8)  # (0.9 + 0.8 + 0.7) / 3
+    assert (vat.change_rate, vat.mean_changed) == (0.0, None)
+    assert vat.mean_unchanged == pytest.approx(0.9)
+    every = result.all_entities
+    assert (every.items, every.changed) == (9, 3)
+    assert every.mean_changed == pytest.approx(0.4)
+    assert every.mean_unchanged == pytest.approx(5.15 / 6)
+
+
+def test_it_narrows_the_entities_to_one_reviewer_and_one_project(corrected):
+    ritas = figures.compute(START, END, reviewer="rita").entities
+    assert [(e.entity_id, e.items, e.changed) for e in ritas] == [("total_amount", 2, 1), ("invoice_date", 4, 1)]
+    assert ritas[1].mean_unchanged == pytest.approx(0.8)
+    assert figures.compute(START, END, project_id="proj_other").entities == []
+    other = figures.compute(START, END, project_id="proj_other").reviewers
+    assert [(p.username, p.completes, p.corrected) for p in other] == [("rita", 1, 0)]
+
+
+def test_it_shows_the_correction_figures_and_their_charts(lead_client, corrected):
+    response = lead_client.get("/audit/figures/?date_from=2026-03-01&date_to=2026-03-10")
+    assert response.status_code == 200
+    html = response.content.decode()
+    row = re.search(r'<th scope="row"><a href="[^"]*reviewer=rita">rita</a></th>(.*?)</tr>', html, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    assert cells[-2:] == ["50% (2 of 4)", "1.0"]
+    assert html.count('role="img"') == 4
+    assert '<th scope="row">rita</th><td>4</td><td>2</td><td>50%</td><td>1.0</td></tr>' in html
+    assert '<th scope="row">Everyone</th><td>5</td><td>3</td><td>60%</td><td>1.8</td></tr>' in html
+    assert '<th scope="row">ada</th><td>0' not in html  # no completes: not in the chart
+    assert '<th scope="row">total_amount</th><td>2</td><td>1</td><td>50%</td><td>30%</td><td>95%</td></tr>' in html
+    assert '<th scope="row">vat</th><td>2</td><td>0</td><td>0%</td><td>—</td><td>90%</td></tr>' in html
+    assert '<th scope="row">Every entity</th><td>9</td><td>3</td><td>33%</td><td>40%</td><td>86%</td></tr>' in html
+    assert (
+        "3 of 9 AI values (33%) changed, over 3 entities. The most often changed: total_amount, 50%. "
+        "The AI&#x27;s mean confidence was 40% on the values changed and 86% on those kept."
+    ) in html
+    assert (
+        "3 of 5 completes (60%) sent corrections, 1.8 corrections per complete. The highest share: leo, 100%." in html
+    )

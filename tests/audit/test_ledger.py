@@ -8,9 +8,12 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from reviewer.audit import views
-from tests.audit.conftest import T0, rec
+from reviewer.review.models import ActionRecord, CorrectionRecord
+from tests.audit.conftest import T0, correct, rec
 
 DAY = dt.timedelta(days=1)
 
@@ -160,3 +163,106 @@ def test_it_links_each_row_to_the_task_history_and_the_review_screen(lead_client
     assert 'href="/audit/task/team_123456/proj_123456/t_a/"' in html
     history = lead_client.get("/audit/task/team_123456/proj_123456/t_a/").content.decode()
     assert 'href="/review/team_123456/proj_123456/t_a/"' in history
+
+
+@pytest.fixture
+def corrected(people):
+    """A plain complete, a corrected one, and a report that carried a correction (report mode)."""
+    rec("leo", "complete", at=T0, task="t_plain")
+    fixed = rec("rita", "complete", at=T0 + dt.timedelta(minutes=1), task="t_fixed", correction_count=3)
+    correct(fixed, "add", entity="invoice_date", item="", after={"entity_id": "invoice_date", "content": "12-10-2026"})
+    correct(fixed, entity="total_amount", item="ann_2", before={"content": "S,OOO?"}, after={"content": "€ 5,000.00"})
+    correct(fixed, "remove", "signature", item="sig_1", before={"coordinates": [[1, 1], [2, 1], [2, 2]]})
+    reported = rec("rita", "report", at=T0 + dt.timedelta(minutes=2), task="t_rep", correction_count=1)
+    correct(reported, kind="checkbox", item="cb_2", before={"checked": False}, after={"checked": True})
+    rec("rita", "approve", at=T0 + dt.timedelta(minutes=3), task="t_fixed")
+    return fixed
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("corrected=on", ["t_rep", "t_fixed"]),
+        ("corrected=on&action=complete", ["t_fixed"]),
+        ("corrected=on&reviewer=leo", []),
+        ("", ["t_fixed", "t_rep", "t_fixed", "t_plain"]),
+    ],
+)
+def test_it_filters_the_activity_to_corrected_tasks(lead_client, corrected, query, expected):
+    assert rows(lead_client.get(f"/audit/activity/?{query}")) == expected
+    assert [r["task"] for r in csv_rows(lead_client.get(f"/audit/activity/?{query}&format=csv"))] == expected
+
+
+def test_it_shows_the_count_of_corrections_and_links_to_them(lead_client, corrected):
+    html = lead_client.get("/audit/activity/?corrected=on").content.decode()
+    link = (
+        f'<a href="/audit/task/team_123456/proj_123456/t_fixed/#record-{corrected.pk}">3<span class="visually-hidden">'
+    )
+    assert link in html
+    assert 'name="corrected" aria-describedby="filter-corrected_helptext" id="filter-corrected" checked>' in html
+    assert 'href="?corrected=on&amp;format=csv"' in html
+    history = lead_client.get("/audit/task/team_123456/proj_123456/t_fixed/").content.decode()
+    assert f'<tr id="record-{corrected.pk}">' in history
+
+
+def test_it_keeps_the_corrected_filter_across_pages(lead_client, corrected, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    first = lead_client.get("/audit/activity/?corrected=on")
+    assert rows(first) == ["t_rep"]
+    older = re.search(r'<a href="(\?[^"]+)" rel="next">', first.content.decode()).group(1).replace("&amp;", "&")
+    assert "corrected=on" in older
+    second = lead_client.get("/audit/activity/" + older)
+    assert rows(second) == ["t_fixed"]
+    assert 'rel="next"' not in second.content.decode()
+
+
+def test_the_ledger_has_no_corrections_filter(lead_client, corrected):
+    html = lead_client.get("/audit/approvals/").content.decode()
+    assert 'name="corrected"' not in html
+
+
+def test_the_csv_carries_the_corrections(lead_client, corrected):
+    data = {r["task"] + "/" + r["action"]: r for r in csv_rows(lead_client.get("/audit/activity/?format=csv"))}
+    assert list(data["t_fixed/complete"])[-2:] == ["corrections", "correction_details"]
+    assert data["t_fixed/complete"]["corrections"] == "3"
+    assert data["t_fixed/complete"]["correction_details"] == (
+        "invoice_date: (missing) → 12-10-2026; total_amount: S,OOO? → € 5,000.00; removed signature sig_1"
+    )
+    assert (data["t_rep/report"]["corrections"], data["t_rep/report"]["correction_details"]) == (
+        "1",
+        "checkbox cb_2 checked: not ticked → ticked",
+    )
+    assert (data["t_plain/complete"]["corrections"], data["t_plain/complete"]["correction_details"]) == ("0", "")
+    ledger = csv_rows(lead_client.get("/audit/approvals/?format=csv"))
+    assert [(r["task"], r["corrections"], r["correction_details"]) for r in ledger] == [("t_fixed", "0", "")]
+
+
+def test_the_csv_reads_corrections_once_per_batch(lead_client, people):
+    count = 2 * views.CSV_BATCH + 7
+    records = ActionRecord.objects.bulk_create(
+        ActionRecord(
+            at=T0 + dt.timedelta(seconds=n),
+            username="rita",
+            team_id="team_123456",
+            project_id="proj_123456",
+            task_id=f"t{n}",
+            action="complete",
+            outcome="ok",
+            correction_count=1 if n % 2 else 0,
+        )
+        for n in range(count)
+    )
+    CorrectionRecord.objects.bulk_create(
+        CorrectionRecord(record=r, op="remove", kind="segment", page_id="page_1", item_id=f"seg_{r.task_id}")
+        for r in records
+        if r.correction_count
+    )
+    response = lead_client.get("/audit/activity/?format=csv")
+    with CaptureQueriesContext(connection) as queries:
+        data = csv_rows(response)
+    assert len(data) == count
+    assert all(
+        r["correction_details"] == (f"removed segment seg_{r['task']}" if int(r["task"][1:]) % 2 else "") for r in data
+    )
+    corrections_read = [q for q in queries if "review_correctionrecord" in q["sql"]]
+    assert len(corrections_read) == 3  # one per batch of rows, not one per record

@@ -24,3 +24,9 @@ def seconds(value: float | None) -> str:
 def percent(value: float | None) -> str:
     """A share 0..1 as a whole percentage; a dash when unknown."""
     return "—" if value is None else f"{value * 100:.0f}%"
+
+
+@register.filter
+def ratio(value: float | None) -> str:
+    """A number per something, to one decimal; a dash when unknown."""
+    return "—" if value is None else f"{value:.1f}"
