@@ -6,11 +6,12 @@ import datetime as dt
 from io import StringIO
 
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from reviewer.audit.models import Sample, SampleItem
-from reviewer.review.models import ActionRecord
-from tests.audit.conftest import rec
+from reviewer.review.models import ActionRecord, CorrectionRecord, EntityTally
+from tests.audit.conftest import correct, rec, tally
 
 
 def prune(*args: str) -> str:
@@ -58,3 +59,20 @@ def test_it_keeps_the_approvals_a_second_review_refers_to(settings, people):
     assert "Deleted 1 record(s)" in output
     assert "1 kept: a second-review sample refers to them" in output
     assert list(ActionRecord.objects.values_list("task_id", flat=True)) == ["sampled"]
+
+
+def test_it_deletes_the_corrections_and_tallies_of_the_records_it_deletes(settings, people):
+    settings.RECORD_RETENTION_DAYS = 30
+    for n in range(3):
+        old = rec("rita", "complete", at=ago(40 + n), task=f"old_{n}", correction_count=2)
+        correct(old, entity="total_amount", before={"content": "S,OOO?"}, after={"content": "€ 5,000.00"})
+        correct(old, "remove", "signature", item="sig_1")
+        tally(old, "total_amount", 1, 1, 0.3, 0.0)
+    young = rec("rita", "complete", at=ago(1), task="young", correction_count=1)
+    correct(young, entity="vat", before={"content": "2O"}, after={"content": "20"})
+    tally(young, "vat", 1, 1, 0.6, 0.0)
+    assert "with 9 correction and entity row(s)" in prune("--batch-size", "2")
+    assert list(ActionRecord.objects.values_list("task_id", flat=True)) == ["young"]
+    assert list(CorrectionRecord.objects.values_list("record__task_id", "entity_id")) == [("young", "vat")]
+    assert list(EntityTally.objects.values_list("record__task_id", "entity_id")) == [("young", "vat")]
+    connection.check_constraints()  # no row refers to a deleted record (PostgreSQL: SET CONSTRAINTS ALL IMMEDIATE)

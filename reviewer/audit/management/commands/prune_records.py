@@ -2,6 +2,7 @@
 
 Records that a second-review sample points at are kept (the sample needs its approval).
 Deletes in batches, each in its own transaction, so that the table is never locked for long.
+A record's corrections and entity tallies go with it, in the same transaction, first.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
 from reviewer.audit.models import SampleItem
-from reviewer.review.models import ActionRecord
+from reviewer.review.models import ActionRecord, CorrectionRecord, EntityTally
 
 
 class Command(BaseCommand):
@@ -39,12 +40,17 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"Would delete {prunable.count()} record(s) from before {when}{note}.")
             return
-        deleted = 0
+        deleted = details = 0
         while True:
             with transaction.atomic():
                 batch = list(prunable.order_by("pk").values_list("pk", flat=True)[: max(batch_size, 1)])
                 if not batch:
                     break
-                # A plain DELETE: ActionRecord.delete() refuses, by design, and nothing cascades from a record.
+                # Plain DELETEs: the models' delete() refuses, by design, and a raw delete cascades to
+                # nothing, so the rows that refer to the records go first (PostgreSQL's foreign keys
+                # would refuse otherwise, at the latest when the transaction commits).
+                for model in (CorrectionRecord, EntityTally):
+                    details += model.objects.filter(record_id__in=batch)._raw_delete(DEFAULT_DB_ALIAS)
                 deleted += ActionRecord.objects.filter(pk__in=batch)._raw_delete(DEFAULT_DB_ALIAS)
-        self.stdout.write(f"Deleted {deleted} record(s) from before {when}{note}.")
+        also = f", with {details} correction and entity row(s)" if details else ""
+        self.stdout.write(f"Deleted {deleted} record(s) from before {when}{also}{note}.")
