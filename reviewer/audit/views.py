@@ -213,15 +213,18 @@ def _csv_lines(header: list[str], columns: list[str], rows: QuerySet) -> Iterato
     count = fields.index("correction_count") + 1
     with transaction.atomic() if connection.vendor == "postgresql" else nullcontext():
         stream = rows.iterator(chunk_size=CSV_CHUNK)
-        while batch := list(itertools.islice(stream, CSV_BATCH)):
-            written = _details_of([row[0] for row in batch if row[count]])
-            for row in batch:
-                values = dict(zip(fields, row[1:], strict=True))
-                values[DETAILS] = written.get(row[0], "")
-                writer.writerow([_cell(values[f]) for f in columns])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+        try:
+            while batch := list(itertools.islice(stream, CSV_BATCH)):
+                written = _details_of([row[0] for row in batch if row[count]])
+                for row in batch:
+                    values = dict(zip(fields, row[1:], strict=True))
+                    values[DETAILS] = written.get(row[0], "")
+                    writer.writerow([_cell(values[f]) for f in columns])
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        finally:  # a client that hangs up: close the cursor while its transaction still exists
+            stream.close()
     yield buffer.getvalue()
 
 
