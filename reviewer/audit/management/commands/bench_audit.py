@@ -3,9 +3,10 @@
 Inside one transaction that is rolled back at the end, so the database is left as it was
 (only the id sequences move on, as sequences do): applies any pending migration, writes a
 realistic log (90 days, 20 reviewers, 5 projects, 50,000 tasks, in time order as a real log
-grows), then requests each audit page through Django's test client as a team lead, a few
-times, and prints the median server time of each beside a primary-key lookup of one record
-in the same run.
+grows; 30% of the done completes corrected, 1 to 5 corrections each, and an entity tally for
+each of 10 entities of every done complete), then requests each audit page through Django's
+test client as a team lead, a few times, and prints the median server time of each beside a
+primary-key lookup of one record in the same run.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import warnings
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
@@ -26,7 +28,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from reviewer.accounts.roles import ensure_role_groups, set_role
-from reviewer.review.models import ActionRecord
+from reviewer.review.models import ActionRecord, CorrectionRecord, EntityTally
 
 REVIEWERS = 20
 PROJECTS = 5
@@ -38,6 +40,11 @@ ACTIONS = ["complete"] * 30 + ["approve"] * 25 + ["disapprove"] * 8 + ["report"]
 ACTIONS += ["unlock"] * 5 + [None] * 17
 OUTCOMES = ["ok"] * 88 + ["refused"] * 6 + ["unavailable"] * 2 + ["error", "key", "duplicate"]
 STATUS_AFTER = {"complete": "PROCESSING", "discard": "DISCARDED", "unlock": "REVIEWING"}
+CORRECTED = 0.3  # of the done completes
+ENTITIES = [
+    "invoice_date", "invoice_number", "total_amount", "vat", "currency", "supplier_name",
+    "supplier_vat_id", "iban", "due_date", "line_item_amount",
+]  # fmt: skip
 
 
 class Rollback(Exception):
@@ -79,6 +86,8 @@ class Command(BaseCommand):
         plan = executor.migration_plan(targets)
         if plan:
             executor.migrate(targets, plan=plan)
+            # As migrate does: the content types and permissions that the roles' groups need.
+            emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
             names = ", ".join(f"{m.app_label}.{m.name}" for m, _ in plan)
             self.stdout.write(f"Applied {len(plan)} pending migration(s) for this run only: {names}.")
 
@@ -92,25 +101,29 @@ class Command(BaseCommand):
 
         started = time.perf_counter()
         now = timezone.now()
-        written = 0
+        written = [0, 0, 0]  # records, corrections, tallies
         batch: list[ActionRecord] = []
         for record in _log(rng, reviewers, count, now):
             batch.append(record)
             if len(batch) == 5000:
-                ActionRecord.objects.bulk_create(batch)
-                written += len(batch)
+                _write(rng, batch, written)
                 batch = []
-        ActionRecord.objects.bulk_create(batch)
-        written += len(batch)
+        _write(rng, batch, written)
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {ActionRecord._meta.db_table}")
-        self.stdout.write(f"Wrote {written:,} records in {time.perf_counter() - started:.0f} s.")
+            for model in (ActionRecord, CorrectionRecord, EntityTally):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+        self.stdout.write(
+            f"Wrote {written[0]:,} records, {written[1]:,} corrections and {written[2]:,} entity tallies "
+            f"in {time.perf_counter() - started:.0f} s."
+        )
 
         client = Client(HTTP_HOST=_host())
         client.force_login(lead)
         depth = min(25_000, count // 20)
         middle = ActionRecord.objects.filter(action__in=["approve", "disapprove"]).order_by("-at", "-pk")[depth]
         week_ago = (now - dt.timedelta(days=7)).date().isoformat()
+        fixed = list(ActionRecord.objects.filter(correction_count__gt=0).order_by("-at", "-pk")[: depth // 10 + 1])[-1]
+        history = f"/audit/task/{fixed.team_id}/{fixed.project_id}/{fixed.task_id}/"
         cursor = f"{(middle.at - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)}.{middle.pk}"
         pages = [
             ("ledger", "/audit/approvals/"),
@@ -119,6 +132,8 @@ class Command(BaseCommand):
             (f"ledger, {depth // 50} pages deep", f"/audit/approvals/?after={cursor}"),
             ("activity", "/audit/activity/"),
             ("activity, refusals", "/audit/activity/?outcome=refused"),
+            ("activity, corrected", "/audit/activity/?corrected=on"),
+            ("task history, corrected", history),
             ("figures, 30 days", "/audit/figures/"),
             ("figures, one reviewer", "/audit/figures/?reviewer=bench_reviewer_03"),
         ]
@@ -128,8 +143,10 @@ class Command(BaseCommand):
                 self._get(client, url)
             sql = len(queries)
             rows.append((name, [_timed(lambda url=url: self._get(client, url)) for _ in range(runs)], sql))
-        read = self._csv(client)
-        rows.append((f"CSV export, first {read:,} rows", [_timed(lambda: self._csv(client)) for _ in range(runs)], -1))
+        for name, url in (("CSV export", "/audit/approvals/"), ("activity CSV", "/audit/activity/?action=complete")):
+            read = self._csv(client, url)
+            timed = [_timed(lambda url=url: self._csv(client, url)) for _ in range(runs)]
+            rows.append((f"{name}, first {read:,} rows", timed, -1))
         client.logout()
         pks = [middle.pk - 7 * n for n in range(200)]
         lookups = [_timed(lambda pk=pk: ActionRecord.objects.get(pk=pk)) for pk in pks]
@@ -151,9 +168,9 @@ class Command(BaseCommand):
         if response.status_code != 200:
             raise CommandError(f"{url} answered {response.status_code}")
 
-    def _csv(self, client: Client) -> int:
-        """Read the ledger's CSV up to CSV_ROWS rows (or its end); return how many rows came."""
-        response = client.get("/audit/approvals/?format=csv", secure=True)
+    def _csv(self, client: Client, url: str) -> int:
+        """Read a page's CSV up to CSV_ROWS rows (or its end); return how many rows came."""
+        response = client.get(f"{url}{'&' if '?' in url else '?'}format=csv", secure=True)
         lines = 0
         for chunk in response.streaming_content:
             lines += chunk.count(b"\n")
@@ -199,6 +216,7 @@ def _log(rng: random.Random, reviewers: list, count: int, now: dt.datetime):
                 continue
             seconds = min(int(rng.lognormvariate(4.0, 1.0)), 7200)
             outcome = "warning" if action == "report" and rng.random() < 0.05 else rng.choice(OUTCOMES)
+            fixes = rng.randint(1, 5) if action == "complete" and outcome == "ok" and rng.random() < CORRECTED else 0
             if outcome in ("ok", "warning"):
                 approved = {"approve": True, "disapprove": False}.get(action, approved)
                 status = STATUS_AFTER.get(action, status)
@@ -207,7 +225,7 @@ def _log(rng: random.Random, reviewers: list, count: int, now: dt.datetime):
             else:
                 known = ("", None)
             when = at + dt.timedelta(seconds=seconds)
-            records.append(_record(person, task, action, outcome, when, *known, seconds))
+            records.append(_record(person, task, action, outcome, when, *known, seconds, fixes))
         records.sort(key=lambda r: r.at)
         for record in records:
             if record.at > now:
@@ -216,7 +234,7 @@ def _log(rng: random.Random, reviewers: list, count: int, now: dt.datetime):
         written += len(records)
 
 
-def _record(person, task: int, action, outcome, at, status, approved, seconds) -> ActionRecord:
+def _record(person, task: int, action, outcome, at, status, approved, seconds, fixes: int = 0) -> ActionRecord:
     return ActionRecord(
         at=at,
         user=person,
@@ -233,4 +251,48 @@ def _record(person, task: int, action, outcome, at, status, approved, seconds) -
         task_status=status,
         task_approved=approved,
         seconds_on_task=seconds if action != "open" else None,
+        correction_count=fixes,
     )
+
+
+def _write(rng: random.Random, batch: list[ActionRecord], written: list[int]) -> None:
+    """Write a batch of records, then the corrections and entity tallies of its done completes."""
+    ActionRecord.objects.bulk_create(batch)  # PostgreSQL hands back the ids
+    corrections, tallies = [], []
+    for record in batch:
+        if record.action != "complete" or record.outcome != "ok":
+            continue
+        changed = set(rng.sample(ENTITIES, record.correction_count))
+        for n, entity in enumerate(sorted(changed)):
+            op = "remove" if n == 0 and rng.random() < 0.1 else "update"
+            corrections.append(
+                CorrectionRecord(
+                    record=record,
+                    op=op,
+                    kind="annotation",
+                    page_id="page_1",
+                    item_id=f"ann_{ENTITIES.index(entity)}",
+                    entity_id=entity,
+                    before={"content": f"{rng.randrange(10**6)}?O"},
+                    after={} if op == "remove" else {"content": f"{rng.randrange(10**6)}.00"},
+                    confidence=round(rng.uniform(0.3, 0.95), 3),
+                )
+            )
+        for entity in ENTITIES:
+            hit = entity in changed
+            confidence = rng.uniform(0.3, 0.95) if hit else rng.uniform(0.6, 1.0)
+            tallies.append(
+                EntityTally(
+                    record=record,
+                    entity_id=entity,
+                    items=1,
+                    changed=int(hit),
+                    changed_confidence=confidence if hit else 0.0,
+                    unchanged_confidence=0.0 if hit else confidence,
+                )
+            )
+    CorrectionRecord.objects.bulk_create(corrections, batch_size=5000)
+    EntityTally.objects.bulk_create(tallies, batch_size=5000)
+    written[0] += len(batch)
+    written[1] += len(corrections)
+    written[2] += len(tallies)
