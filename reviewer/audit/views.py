@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import io
 import itertools
-import time
 from collections.abc import Iterator
 from contextlib import nullcontext
 
@@ -29,16 +28,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviewer import sendai
-from reviewer.accounts.crypto import UndecryptableKey
-from reviewer.accounts.models import KeyState, Profile
 from reviewer.accounts.roles import profile_of
 from reviewer.audit import charts, corrections, sampling
 from reviewer.audit.figures import KINDS, Figures, compute
 from reviewer.audit.forms import LogFilterForm, PeriodForm, SampleForm, VerdictForm, today
 from reviewer.audit.models import Sample, SampleItem, Verdict
 from reviewer.audit.templatetags.audit import percent, ratio, seconds
-from reviewer.review.models import Action, ActionRecord, CorrectionRecord, Outcome
-from reviewer.review.records import record_action
+from reviewer.review import acting
+from reviewer.review.models import Action, ActionRecord, CorrectionRecord
 
 PAGE_SIZE = 50
 ENTITY_BARS = 20  # entities in the chart; the table has them all
@@ -531,60 +528,14 @@ def verdict(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 def _disapprove_upstream(request: HttpRequest, item: SampleItem) -> str:
-    """Disapprove the task with the lead's own key, and record the attempt; raise UpstreamProblem if not done."""
+    """Disapprove the task with the lead's own key, by the one action path; raise UpstreamProblem if not done."""
     profile = profile_of(request.user)
-    ids = item.ids
     if not profile.key_works:
         raise UpstreamProblem("You have no working Send.ai API key in Reviewer, so nothing was sent.", 400)
-    started = time.monotonic()
-    try:
-        client = sendai.Client(profile.api_key())
-    except UndecryptableKey:
-        raise UpstreamProblem(
-            "Your stored Send.ai key can no longer be read by Reviewer; nothing was sent.", 400
-        ) from None
-
-    def record(outcome: str, e: sendai.SendaiError, **fields) -> None:
-        record_action(
-            request.user,
-            ids,
-            Action.DISAPPROVE,
-            outcome,
-            started=started,
-            request_id=e.request_id,
-            status=e.status,
-            **fields,
-        )
-
-    try:
-        result = client.disapprove(*ids)
-    except sendai.InvalidId as e:  # nothing was sent
-        raise UpstreamProblem(str(e), 400) from None
-    except sendai.Refused as e:
-        record(Outcome.REFUSED, e, code=e.code or "", message=e.upstream_message or str(e))
-        if e.code == "already_disapproved":
-            return "Send.ai says the task is not approved any more, so there was nothing to disapprove."
-        raise UpstreamProblem(str(e), 400) from None
-    except (sendai.InvalidKey, sendai.MissingScope) as e:
-        if isinstance(e, sendai.InvalidKey):
-            Profile.objects.filter(pk=profile.pk).update(key_state=KeyState.REJECTED)
-        record(Outcome.KEY, e, message=str(e))
-        raise UpstreamProblem(str(e), 400) from None
-    except sendai.NotFound as e:
-        record(Outcome.REFUSED, e, message=str(e))
-        raise UpstreamProblem(str(e), 404) from None
-    except (sendai.Unavailable, sendai.ProtocolError) as e:
-        outcome = Outcome.UNAVAILABLE if isinstance(e, sendai.Unavailable) else Outcome.ERROR
-        record(outcome, e, message=str(e))
-        raise UpstreamProblem(str(e), 503) from None
-    record_action(
-        request.user,
-        ids,
-        Action.DISAPPROVE,
-        Outcome.OK,
-        started=started,
-        request_id=result.request_id,
-        status=200,
-        task=result.task,
-    )
-    return DISAPPROVED
+    attempt = acting.perform(request.user, profile, item.ids, Action.DISAPPROVE, check_claim=False)
+    if attempt.done:
+        return DISAPPROVED
+    if attempt.code == "already_disapproved":
+        return "Send.ai says the task is not approved any more, so there was nothing to disapprove."
+    status = 404 if attempt.not_found else 503 if attempt.retry else 400
+    raise UpstreamProblem(attempt.text, status)

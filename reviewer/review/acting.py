@@ -149,7 +149,7 @@ def perform(
     except (sendai.InvalidKey, sendai.MissingScope) as e:
         reason = key_failed(profile, e)
         record(Outcome.KEY, e.request_id, status=e.status, message=str(e))
-        return Attempt(action, "error", reason, status=400, key_problem=reason, request_id=e.request_id or "")
+        return Attempt(action, "error", str(e), status=400, key_problem=reason, request_id=e.request_id or "")
     except sendai.InvalidId as e:  # nothing was sent
         return Attempt(action, "error", str(e), status=400)
     except sendai.NotFound as e:
