@@ -1,8 +1,11 @@
 """Task JSON into sandbox rows, for `manage.py sandbox_load`.
 
 A file holds a task object (the contract's §2), a `{"payload": task}` envelope as
-the API answers, or a list of either. Tasks are taken as given: status, approval,
-export times and pages included. Geometry is not checked (malformed geometry is
+the API answers, a list of either, or an object `{"tasks": [...], "validation_rules": [...]}`
+(either key may be left out) whose rules, `{"rule", "entity_id", "category"?}` as
+`ValidationRule` has them, are added to the project where missing (existing rules are kept).
+Tasks are taken as given: status, approval, export times and pages included. Geometry is not
+checked (malformed geometry is
 what some test data is for), but the shape the sandbox relies on is: IDs, status,
 numbers for page sizes, lists where lists belong, ISO 8601 times. The file's
 project_id is ignored (the command's --project decides), and a PROCESSING task
@@ -27,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reviewer.sandbox.models import ID_PATTERN as ID_RULE
-from reviewer.sandbox.models import Project, Status, Task, Team, TrainingExample, Upload
+from reviewer.sandbox.models import Project, Status, Task, Team, TrainingExample, Upload, ValidationRule
 
 ID_PATTERN = re.compile(f"^{ID_RULE}$")  # anchored, so that error messages show the whole rule
 ITEM_KINDS = ("annotations", "checkboxes", "segments", "signatures")
@@ -59,14 +62,30 @@ class TaskData:
 
 
 @dataclass(frozen=True)
+class RuleData:
+    rule: str
+    entity_id: str
+    category: str
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What a file holds, validated."""
+
+    tasks: list[TaskData]
+    rules: list[RuleData]
+
+
+@dataclass(frozen=True)
 class LoadResult:
     team_created: bool
     project_created: bool
     created: list[str]
     replaced: list[str]
+    rules_created: int = 0
 
 
-def parse_file(path: str | Path) -> list[TaskData]:
+def parse_file(path: str | Path) -> Contents:
     """Read and validate a file of tasks; raise LoadError if anything in it is wrong."""
     path = Path(path)
     try:
@@ -80,7 +99,7 @@ def parse_file(path: str | Path) -> list[TaskData]:
     return parse_text(text, path.name)
 
 
-def parse_text(text: str, source: str) -> list[TaskData]:
+def parse_text(text: str, source: str) -> Contents:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
@@ -90,9 +109,20 @@ def parse_text(text: str, source: str) -> list[TaskData]:
     return parse_data(data, source)
 
 
-def parse_data(data: Any, source: str) -> list[TaskData]:
-    """Validate decoded JSON: a task, an envelope, or a list of either."""
-    if isinstance(data, list):
+def parse_data(data: Any, source: str) -> Contents:
+    """Validate decoded JSON: a task, an envelope, a list of either, or {"tasks", "validation_rules"}."""
+    problems: list[str] = []
+    rules: list[RuleData] = []
+    if isinstance(data, dict) and "id" not in data and "payload" not in data and _BUNDLE_KEYS & set(data):
+        tasks_data, rules_data = data.get("tasks", []), data.get("validation_rules", [])
+        for key, value in (("tasks", tasks_data), ("validation_rules", rules_data)):
+            if not isinstance(value, list):
+                raise LoadError(f"{source}: {key}: expected a list, got {_kind(value)}")
+        if not tasks_data and not rules_data:
+            raise LoadError(f"{source}: the file holds no tasks and no validation rules")
+        entries = [(f"tasks[{index}]", item) for index, item in enumerate(tasks_data)]
+        rules = _rules(rules_data, source, problems)
+    elif isinstance(data, list):
         if not data:
             raise LoadError(f"{source}: the list holds no tasks")
         entries = [(f"item {number}", item) for number, item in enumerate(data, 1)]
@@ -100,9 +130,9 @@ def parse_data(data: Any, source: str) -> list[TaskData]:
         entries = [("", data)]
     else:
         raise LoadError(
-            f'{source}: expected a task object, a {{"payload": task}} envelope or a list of them, got {_kind(data)}'
+            f'{source}: expected a task object, a {{"payload": task}} envelope, a list of them, or'
+            f' {{"tasks": [...], "validation_rules": [...]}}, got {_kind(data)}'
         )
-    problems: list[str] = []
     tasks: list[TaskData] = []
     first_place: dict[str, str] = {}
     for label, entry in entries:
@@ -125,7 +155,46 @@ def parse_data(data: Any, source: str) -> list[TaskData]:
         tasks.append(task)
     if problems:
         raise LoadError(_problems_message(source, problems))
-    return tasks
+    return Contents(tasks, rules)
+
+
+_BUNDLE_KEYS = {"tasks", "validation_rules"}
+
+
+def _rules(entries: list[Any], source: str, problems: list[str]) -> list[RuleData]:
+    """The validation rules of a file, each problem named by its place."""
+    rules, first_place = [], {}
+    kinds = ValidationRule.Rule.values
+    for index, entry in enumerate(entries):
+        place = f"{source}: validation_rules[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{place}: expected a {{rule, entity_id, category}} object, got {_kind(entry)}")
+            continue
+        found = len(problems)
+        rule, entity_id, category = entry.get("rule"), entry.get("entity_id"), entry.get("category")
+        if "rule" not in entry:
+            problems.append(f"{place}.rule: required")
+        elif rule not in kinds:
+            problems.append(f"{place}.rule: expected one of {', '.join(kinds)}, got {_shown(rule)}")
+        if "entity_id" not in entry:
+            problems.append(f"{place}.entity_id: required")
+        elif not isinstance(entity_id, str) or not ID_PATTERN.fullmatch(entity_id):
+            problems.append(f"{place}.entity_id: expected an ID matching {ID_PATTERN.pattern}, got {_shown(entity_id)}")
+        if category is not None and not (isinstance(category, str) and len(category) <= 128):
+            problems.append(
+                f"{place}.category: expected a string of at most 128 characters, or null, got {_shown(category)}"
+            )
+        if len(problems) > found:
+            continue
+        data = RuleData(rule, entity_id, category or "")
+        if data in first_place:
+            problems.append(
+                f"{place}: the same rule appears twice in the file (first as validation_rules[{first_place[data]}])"
+            )
+            continue
+        first_place[data] = index
+        rules.append(data)
+    return rules
 
 
 def _problems_message(source: str, problems: list[str]) -> str:
@@ -332,11 +401,18 @@ class _TaskChecker:
                 self.fail(f"{where}.coordinates", f"expected a list of points, got {_shown(item.get('coordinates'))}")
 
 
-def write_tasks(team_id: str, project_id: str, tasks: list[TaskData], *, replace: bool = False) -> LoadResult:
-    """Write validated tasks into team/project, creating both if missing, all or nothing.
+def write_tasks(
+    team_id: str,
+    project_id: str,
+    tasks: list[TaskData],
+    *,
+    rules: list[RuleData] = (),
+    replace: bool = False,
+) -> LoadResult:
+    """Write validated tasks and rules into team/project, creating both if missing, all or nothing.
 
     A task whose ID exists in the project is an error, unless `replace`: then the
-    existing task is overwritten in place (its reports are kept).
+    existing task is overwritten in place (its reports are kept). A rule that exists is kept.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -368,14 +444,19 @@ def write_tasks(team_id: str, project_id: str, tasks: list[TaskData], *, replace
             task.last_opened_at = data.last_opened_at
             task.pages = data.pages
             task.processing_until = None
-            task.validation_errors = []
             task.has_images = True
             (replaced if task.pk else created).append(data.task_id)
             task.save()
             TrainingExample.objects.filter(task=task).delete()
             if task.approved:
-                TrainingExample.objects.create(task=task, added_at=task.approved_at)
-    return LoadResult(team_created, project_created, created, replaced)
+                TrainingExample.objects.create(task=task, added_at=task.approved_at, pages=task.pages)
+        rules_created = 0
+        for rule in rules:
+            _, made = ValidationRule.objects.get_or_create(
+                project=project, rule=rule.rule, entity_id=rule.entity_id, category=rule.category
+            )
+            rules_created += made
+    return LoadResult(team_created, project_created, created, replaced, rules_created)
 
 
 def _uploads(project: Project, tasks: list[TaskData], now: dt.datetime) -> dict[str, Upload]:

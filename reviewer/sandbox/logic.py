@@ -6,6 +6,7 @@ Views call these inside a transaction on a locked task row; every refusal is an
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 from typing import Any
@@ -15,8 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from reviewer.sandbox import events
-from reviewer.sandbox.models import FINAL_STATUSES, ApiKey, Report, Status, Task, TrainingExample
+from reviewer.sandbox import corrections, events, validation
+from reviewer.sandbox.models import FINAL_STATUSES, ApiKey, Correction, Report, Status, Task, TrainingExample
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +35,20 @@ MAX_MESSAGE = 10_000
 class ApiError(Exception):
     """A refusal, rendered as `{"payload": null, "error": {"code", "message"}}`."""
 
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers or {}
+        self.extra = extra or {}  # more members of the error object, e.g. validation's failures
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -116,14 +125,30 @@ def _require_reviewing(task: Task, verb: str) -> None:
         )
 
 
-def complete(task: Task, key: ApiKey) -> dict[str, Any]:
+def complete(task: Task, key: ApiKey, operations: list[corrections.Operation] | None = None) -> dict[str, Any]:
+    """Complete, with the corrections of sendai-api.md §5 (already checked for shape) applied first.
+
+    The corrections, the validation of the corrected task and the status change are one step:
+    any refusal leaves the task as it was (the caller holds the transaction on the locked row).
+    """
     _require_reviewing(task, "completed")
-    if task.validation_errors:
-        problems = "; ".join(str(p) for p in task.validation_errors)
-        raise _refuse("validation_failed", f"Validation failed: {problems}")
+    pages, records = task.pages, []
+    if operations:
+        try:
+            pages, records = corrections.apply(task, operations)
+        except corrections.Invalid as e:
+            raise _refuse("invalid_corrections", str(e)) from None
+    failures = validation.failures(task, pages)
+    if failures:
+        raise ApiError(400, "validation_failed", validation.message(failures), extra={"failures": failures})
+    now = timezone.now()
+    task.pages = pages
     task.status = Status.PROCESSING
-    task.processing_until = timezone.now() + dt.timedelta(seconds=settings.SANDBOX_PROCESSING_DELAY)
-    task.save(update_fields=["status", "processing_until"])
+    task.processing_until = now + dt.timedelta(seconds=settings.SANDBOX_PROCESSING_DELAY)
+    task.save(update_fields=["pages", "status", "processing_until"] if records else ["status", "processing_until"])
+    for record in records:
+        record.task, record.api_key, record.created_at = task, key, now
+    Correction.objects.bulk_create(records, batch_size=500)
     _status_changed(task)
     return {"payload": task_json(task), "message": "Task processing started"}
 
@@ -144,7 +169,9 @@ def approve(task: Task, key: ApiKey) -> dict[str, Any]:
     now = timezone.now()
     task.approved, task.approved_at, task.approved_by = True, now, key
     task.save(update_fields=["approved", "approved_at", "approved_by"])
-    TrainingExample.objects.update_or_create(task=task, defaults={"added_at": now, "added_by": key})
+    TrainingExample.objects.update_or_create(
+        task=task, defaults={"added_at": now, "added_by": key, "pages": copy.deepcopy(task.pages)}
+    )
     events.publish_task(task, "task_approved", task_json(task, with_pages=False))
     return {"payload": task_json(task)}
 

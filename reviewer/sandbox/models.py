@@ -133,9 +133,6 @@ class Task(models.Model):
     processing_until = models.DateTimeField(
         null=True, blank=True, help_text="When a PROCESSING task moves on to COMPLETED (empty: it stays)."
     )
-    validation_errors = models.JSONField(
-        default=list, blank=True, help_text="Messages that make complete fail with validation_failed."
-    )
     has_images = models.BooleanField(default=True, help_text="Whether page images are served for this task.")
 
     class Meta:
@@ -150,11 +147,81 @@ class Task(models.Model):
 
 
 class TrainingExample(models.Model):
-    """Membership of the training dataset: a row per approved task."""
+    """Membership of the training dataset: a row per approved task, with its pages as approved.
+
+    `pages` is a snapshot taken at approval: the corrected values where the task was corrected
+    (sendai-api.md §5), so that later changes to the task do not alter what was trained on.
+    """
 
     task = models.OneToOneField(Task, models.CASCADE, related_name="training_example")
     added_at = models.DateTimeField(default=timezone.now)
     added_by = models.ForeignKey(ApiKey, models.SET_NULL, null=True, blank=True, related_name="+")
+    pages = models.JSONField(default=list, help_text="The task's pages when it was approved.")
+
+
+class Correction(models.Model):
+    """One operation of a complete with corrections (sendai-api.md §5), as applied.
+
+    `before` holds the values the operation replaced (the whole item for a remove, nothing for
+    an add), `after` the values it set (the whole new item for an add, nothing for a remove).
+    """
+
+    class Op(models.TextChoices):
+        UPDATE = "update"
+        REMOVE = "remove"
+        ADD = "add"
+
+    class Kind(models.TextChoices):
+        ANNOTATION = "annotation"
+        CHECKBOX = "checkbox"
+        SEGMENT = "segment"
+        SIGNATURE = "signature"
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="corrections")
+    api_key = models.ForeignKey(ApiKey, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    index = models.PositiveIntegerField(help_text="The operation's place in the request's list (0-based).")
+    op = models.CharField(max_length=10, choices=Op.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    page_id = models.CharField(max_length=128)
+    item_id = models.CharField(max_length=128, help_text="For an add, the id the API assigned.")
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["task", "created_at", "index"], name="sandbox_correction_task")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.op} {self.kind} {self.page_id}/{self.item_id}"
+
+
+class ValidationRule(models.Model):
+    """A check that complete runs on a task of the project (docs/corrections.md, "Validation rules").
+
+    With `category` set, the rule applies only to tasks whose meta `category` has that value.
+    """
+
+    class Rule(models.TextChoices):
+        REQUIRED = "required", "required: an annotation of the entity, not blank"
+        DATE = "date", "date: every annotation of the entity is a date"
+        AMOUNT = "amount", "amount: every annotation of the entity is an amount"
+        LINE_TOTALS = "line_totals", "line_totals: line_item_amount plus vat make the entity (the total)"
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="validation_rules")
+    rule = models.CharField(max_length=20, choices=Rule.choices)
+    entity_id = models.CharField(max_length=128)
+    category = models.CharField(max_length=128, blank=True, help_text="Empty: every task of the project.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "rule", "entity_id", "category"], name="sandbox_validation_rule_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = f" ({self.category})" if self.category else ""
+        return f"{self.rule} {self.entity_id}{where}"
 
 
 class Report(models.Model):

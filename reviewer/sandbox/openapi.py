@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from reviewer.sandbox.corrections import MAX_CONTENT, MAX_OPERATIONS, MAX_POINTS
 from reviewer.sandbox.models import ID_PATTERN as ID_RULE
 
 ID_PATTERN = f"^{ID_RULE}$"
 # Some character that is not white space, and no NUL anywhere.
 TEXT_PATTERN = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+# One line: no control character (Unicode category Cc).
+LINE_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f]*$"
 STATUSES = ["PROCESSING", "REVIEWING", "COMPLETED", "FAILED", "DISCARDED", "FILTERED"]
 _ONE_STATUS = "(" + "|".join(STATUSES) + ")"
 STATUS_LIST_PATTERN = f"^{_ONE_STATUS}(,{_ONE_STATUS})*$"
@@ -52,6 +55,67 @@ POLYGON = {
     "items": {"type": "array"},
 }
 
+CORRECTED = {
+    "corrected": {"type": "boolean", "description": "Set by a correction (sendai-api.md §5)."},
+    "original": {"type": "object", "description": "The AI's values of the fields a correction changed."},
+}
+# What a correction sets (docs/corrections.md, "Limits"). The page's bounds, a polygon's area, a
+# repeated item and references to pages and items are checked too, but no schema can say so.
+POINT = {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "number", "minimum": 0}}
+POLYGON_INPUT = {"type": "array", "minItems": 3, "maxItems": MAX_POINTS, "items": POINT}
+CONTENT = {"type": "string", "maxLength": MAX_CONTENT, "pattern": LINE_PATTERN}
+ENTITY = {"type": "string", "pattern": ID_PATTERN}
+POSITION = {"type": ["number", "null"], "minimum": 0}
+# top and left_of_line: both numbers, both null, or neither given.
+BOTH_OR_NEITHER = [
+    {
+        "required": ["top", "left_of_line"],
+        "properties": {"top": {"type": "number"}, "left_of_line": {"type": "number"}},
+    },
+    {"required": ["top", "left_of_line"], "properties": {"top": {"type": "null"}, "left_of_line": {"type": "null"}}},
+    {"properties": {"top": False, "left_of_line": False}},
+]
+ANNOTATION_VALUES = {"content": CONTENT, "entity_id": ENTITY, "top": POSITION, "left_of_line": POSITION}
+
+
+def _values(properties: dict[str, Any], required: list[str] | None = None, **more: Any) -> dict[str, Any]:
+    schema = {"type": "object", "properties": properties, "additionalProperties": False, **more}
+    if required:
+        schema["required"] = required
+    else:
+        schema["minProperties"] = 1
+    return schema
+
+
+def _operation(op: str, kind: str | list[str], values: dict[str, Any] | None = None) -> dict[str, Any]:
+    keys = {"update": "fields", "add": "item"}
+    properties: dict[str, Any] = {
+        "op": {"const": op},
+        "kind": {"const": kind} if isinstance(kind, str) else {"enum": kind},
+        "page_id": {"type": "string", "pattern": ID_PATTERN},
+    }
+    if op != "add":
+        properties["item_id"] = {"type": "string", "pattern": ID_PATTERN}
+    if values is not None:
+        properties[keys[op]] = values
+    return {"type": "object", "required": list(properties), "properties": properties, "additionalProperties": False}
+
+
+REGIONS = ["segment", "signature"]
+OPERATIONS = [
+    _operation("update", "annotation", _values(ANNOTATION_VALUES, anyOf=BOTH_OR_NEITHER)),
+    _operation("update", "checkbox", _values({"checked": {"type": "boolean"}, "coordinates": POLYGON_INPUT})),
+    _operation("update", REGIONS, _values({"coordinates": POLYGON_INPUT}, ["coordinates"])),
+    _operation("remove", ["annotation", "checkbox", *REGIONS]),
+    _operation("add", "annotation", _values(ANNOTATION_VALUES, ["entity_id", "content"], anyOf=BOTH_OR_NEITHER)),
+    _operation(
+        "add",
+        "checkbox",
+        _values({"checked": {"type": "boolean"}, "coordinates": POLYGON_INPUT}, ["checked", "coordinates"]),
+    ),
+    _operation("add", REGIONS, _values({"coordinates": POLYGON_INPUT}, ["coordinates"])),
+]
+
 SCHEMAS: dict[str, Any] = {
     "Meta": {
         "type": "object",
@@ -66,8 +130,9 @@ SCHEMAS: dict[str, Any] = {
             "entity_id": {"type": "string"},
             "confidence": {"type": "number"},
             "content": {"type": "string"},
-            "top": {"type": "number", "description": "Top of the text line, in page pixels."},
-            "left_of_line": {"type": "number", "description": "Start of the text line, in page pixels."},
+            "top": {"type": ["number", "null"], "description": "Top of the text line, in page pixels."},
+            "left_of_line": {"type": ["number", "null"], "description": "Start of the text line, in page pixels."},
+            **CORRECTED,
         },
     },
     "Checkbox": {
@@ -78,12 +143,27 @@ SCHEMAS: dict[str, Any] = {
             "confidence": {"type": "number"},
             "checked": {"type": "boolean"},
             "coordinates": POLYGON,
+            **CORRECTED,
         },
     },
     "Region": {
         "type": "object",
         "required": ["id"],
-        "properties": {"id": {"type": "string"}, "confidence": {"type": "number"}, "coordinates": POLYGON},
+        "properties": {
+            "id": {"type": "string"},
+            "confidence": {"type": "number"},
+            "coordinates": POLYGON,
+            **CORRECTED,
+        },
+    },
+    "RemovedItem": {
+        "type": "object",
+        "required": ["id", "kind", "original"],
+        "properties": {
+            "id": {"type": "string"},
+            "kind": {"type": "string", "enum": ["annotation", "checkbox", "segment", "signature"]},
+            "original": {"type": "object", "description": "The item's values as the AI gave them."},
+        },
     },
     "Page": {
         "type": "object",
@@ -96,6 +176,11 @@ SCHEMAS: dict[str, Any] = {
             "checkboxes": {"type": "array", "items": _ref("Checkbox")},
             "segments": {"type": "array", "items": _ref("Region")},
             "signatures": {"type": "array", "items": _ref("Region")},
+            "removed": {
+                "type": "array",
+                "items": _ref("RemovedItem"),
+                "description": "Items a correction removed (sendai-api.md §5).",
+            },
         },
     },
     "TaskSummary": {
@@ -147,7 +232,34 @@ SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
         "required": ["code", "message"],
-        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        "properties": {
+            "code": {"type": "string"},
+            "message": {"type": "string"},
+            "failures": {
+                "type": "array",
+                "description": "validation_failed only: what failed (docs/corrections.md).",
+                "items": _ref("ValidationFailure"),
+            },
+        },
+    },
+    "ValidationFailure": {
+        "type": "object",
+        "required": ["rule", "entity_id", "message", "page_id", "item_id"],
+        "properties": {
+            "rule": {"type": "string", "enum": ["required", "date", "amount", "line_totals"]},
+            "entity_id": {"type": "string"},
+            "message": {"type": "string"},
+            "page_id": {"type": ["string", "null"]},
+            "item_id": {"type": ["string", "null"]},
+        },
+    },
+    "CompleteRequest": {
+        "type": "object",
+        "description": "Optional. No body, {} or an empty list is the plain complete.",
+        "additionalProperties": False,
+        "properties": {
+            "corrections": {"type": "array", "maxItems": MAX_OPERATIONS, "items": {"anyOf": OPERATIONS}},
+        },
     },
     "ErrorEnvelope": {
         "type": "object",
@@ -185,6 +297,22 @@ def _action(summary: str, description: str, extra: dict[str, Any] | None = None)
             "responses": {"200": _json(schema, "The updated task"), **_errors("400", "401", "403", "404", "405")},
         }
     }
+
+
+def _complete() -> dict[str, Any]:
+    path = _action(
+        "Complete a task, with corrections (extension)",
+        "REVIEWING only. The task moves to PROCESSING, then to COMPLETED. The optional body's corrections"
+        " (sendai-api.md §5) are applied all or nothing, then the task is validated. 400 invalid_corrections"
+        " names the operation and field; 413 above 8 MiB; 415 for a body that is not JSON.",
+        {"message": {"type": "string"}},
+    )
+    path["post"]["requestBody"] = {
+        "required": False,
+        "content": {"application/json": {"schema": _ref("CompleteRequest")}},
+    }
+    path["post"]["responses"].update(_errors("413", "415"))
+    return path
 
 
 def openapi_document(server_url: str) -> dict[str, Any]:
@@ -255,11 +383,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     },
                 }
             },
-            base + "/{task_id}/complete": _action(
-                "Complete a task",
-                "REVIEWING only. The task moves to PROCESSING, then to COMPLETED.",
-                {"message": {"type": "string"}},
-            ),
+            base + "/{task_id}/complete": _complete(),
             base + "/{task_id}/discard": _action("Discard a task", "REVIEWING only; permanent."),
             base + "/{task_id}/approve": _action("Approve a task for training", "Not while PROCESSING."),
             base + "/{task_id}/disapprove": _action("Remove a task from training", "Not while PROCESSING."),

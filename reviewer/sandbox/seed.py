@@ -1,4 +1,4 @@
-"""The sandbox's demo data: team_demo/proj_demo with 47 varied tasks, always the same.
+"""The sandbox's demo data: team_demo/proj_demo with 50 varied tasks, always the same.
 
 `demo_tasks()` builds the tasks in memory from a fixed random seed, fixed IDs and
 fixed times; `seed()` writes whatever of them is missing and never touches what
@@ -12,7 +12,11 @@ exists. The catalogue (`SPECS`) is arranged to show every case the console has:
 - upl_demo_0003 is not fully processed and holds COMPLETED, DISCARDED and
   FILTERED tasks that are not exported: those can be unlocked. upl_demo_0001 is
   fully processed: its COMPLETED tasks cannot;
-- task_demo_016 has validation errors, so completing it fails;
+- the project has validation rules for invoices (`VALIDATION_RULES`: invoice_date required and a
+  date, total_amount an amount, the line totals adding up), which every task passes except four
+  that fail until they are corrected (`INVALID`), all REVIEWING: task_demo_016 (invoice_date
+  missing, total_amount garbled), task_demo_047 (invoice_date not a date), task_demo_048
+  (invoice_date empty) and task_demo_049 (a misread line amount: the totals do not add up);
 - task_demo_026 and task_demo_032 have no page images;
 - task_demo_017, 024, 031 and 038 have deliberately malformed geometry;
 - task_abcdef123456 in upload upl_123456789 is the documentation's example, verbatim.
@@ -24,13 +28,13 @@ import copy
 import datetime as dt
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 
 from reviewer.sandbox import images
-from reviewer.sandbox.models import Project, Status, Task, Team, TrainingExample, Upload
+from reviewer.sandbox.models import Project, Status, Task, Team, TrainingExample, Upload, ValidationRule
 
 TEAM_ID, TEAM_NAME = "team_demo", "Demo team"
 PROJECT_ID, PROJECT_NAME = "proj_demo", "Demo project"
@@ -122,7 +126,7 @@ class Spec:
     has_images: bool = True
     low_confidence: bool = False
     malformed: str = ""  # checkbox_two_points, segment_off_page, non_numeric, short_point
-    invalid: bool = False  # complete fails with validation errors
+    invalid: str = ""  # complete fails validation until corrected: one of INVALID
 
 
 R, P, C = Status.REVIEWING, Status.PROCESSING, Status.COMPLETED
@@ -144,7 +148,7 @@ SPECS = (
     Spec(13, "upl_demo_0003", "form", D, pages=2),
     Spec(14, "upl_demo_0003", "letter", X, step_type="CLASSIFY"),
     Spec(15, "upl_demo_0003", "invoice", C, pages=2, exported=True),
-    Spec(16, "upl_demo_0003", "invoice", R, invalid=True),
+    Spec(16, "upl_demo_0003", "invoice", R, invalid="no_date_garbled_total"),
     Spec(17, "upl_demo_0003", "form", R, pages=3, malformed="checkbox_two_points"),
     Spec(18, "upl_demo_0003", "batch", R, pages=4, step_type="GROUP"),
     Spec(19, "upl_demo_0004", "big_invoice", R, pages=5),
@@ -175,9 +179,26 @@ SPECS = (
     Spec(44, "upl_demo_0008", "invoice", R, pages=2),
     Spec(45, "upl_demo_0008", "invoice", P),
     Spec(46, "upl_demo_0008", "receipt", R, letter=True),
+    # Appended, so that the tasks above keep their contents (they share one random stream).
+    Spec(47, "upl_demo_0008", "invoice", R, invalid="date_not_a_date"),
+    Spec(48, "upl_demo_0008", "invoice", R, invalid="date_empty"),
+    Spec(49, "upl_demo_0008", "invoice", R, pages=2, invalid="line_misread"),
 )
 
-VALIDATION_ERRORS = ["total_amount: value is not a valid amount", "invoice_date: missing"]
+# How a task fails the project's validation rules until a reviewer corrects it.
+INVALID = {
+    "no_date_garbled_total": "invoice_date missing, total_amount not an amount",
+    "date_not_a_date": "invoice_date not a date (an O read for the 0 of the year)",
+    "date_empty": "invoice_date empty",
+    "line_misread": "one line_item_amount misread (10 more), so the line totals do not add up",
+}
+# The demo project's rules (reviewer/sandbox/validation.py), all for invoices.
+VALIDATION_RULES = (
+    ("required", "invoice_date", "invoice"),
+    ("date", "invoice_date", "invoice"),
+    ("amount", "total_amount", "invoice"),
+    ("line_totals", "total_amount", "invoice"),
+)
 BIG_INVOICE_LINES = 238  # 5 annotations each: with the header and totals, over 1,200
 
 
@@ -198,7 +219,6 @@ class DemoTask:
     exported_at: dt.datetime | None = None
     export_failed_at: dt.datetime | None = None
     last_opened_at: dt.datetime | None = None
-    validation_errors: list[str] = field(default_factory=list)
     has_images: bool = True
 
 
@@ -209,6 +229,7 @@ class SeedResult:
     uploads_created: list[str]
     tasks_created: list[str]
     tasks_total: int
+    rules_created: int = 0
 
 
 def seed() -> SeedResult:
@@ -220,6 +241,12 @@ def seed() -> SeedResult:
         project, project_created = Project.objects.get_or_create(
             team=team, project_id=PROJECT_ID, defaults={"name": PROJECT_NAME}
         )
+        rules_created = 0
+        for rule, entity_id, category in VALIDATION_RULES:
+            _, created = ValidationRule.objects.get_or_create(
+                project=project, rule=rule, entity_id=entity_id, category=category
+            )
+            rules_created += created
         existing = set(project.tasks.values_list("task_id", flat=True))
         missing = [t for t in tasks if t.task_id not in existing]
         uploads: dict[str, Upload] = {}
@@ -248,7 +275,6 @@ def seed() -> SeedResult:
                     last_opened_at=t.last_opened_at,
                     pages=t.pages,
                     processing_until=None,  # seeded PROCESSING tasks stay PROCESSING
-                    validation_errors=t.validation_errors,
                     has_images=t.has_images,
                 )
                 for t in missing
@@ -256,9 +282,11 @@ def seed() -> SeedResult:
         )
         approved = [t.task_id for t in missing if t.approved]
         TrainingExample.objects.bulk_create(
-            TrainingExample(task=row, added_at=row.approved_at) for row in project.tasks.filter(task_id__in=approved)
+            TrainingExample(task=row, added_at=row.approved_at, pages=row.pages)
+            for row in project.tasks.filter(task_id__in=approved)
         )
-    return SeedResult(team_created, project_created, uploads_created, [t.task_id for t in missing], len(tasks))
+    created = [t.task_id for t in missing]
+    return SeedResult(team_created, project_created, uploads_created, created, len(tasks), rules_created)
 
 
 def demo_tasks() -> list[DemoTask]:
@@ -306,7 +334,6 @@ def _build(rng: random.Random, spec: Spec, created_at: dt.datetime) -> DemoTask:
         meta=meta,
         pages=[page.data for page in builder.pages],
         has_images=spec.has_images,
-        validation_errors=list(VALIDATION_ERRORS) if spec.invalid else [],
     )
     day = dt.timedelta(days=1)
     if spec.approved:
@@ -647,9 +674,15 @@ def _invoice(builder: _Builder, *, big: bool = False) -> tuple[str, list[dict[st
                 ("purchase_order", f"PO-{rng.randint(10000, 99999)}"),
             ]
             for i, (entity, content) in enumerate(header):
-                if spec.invalid and entity == "invoice_date":
-                    continue  # the validation error says it is missing
-                page.text(entity, content, right, y + i * page.pitch)
+                if entity == "invoice_date" and spec.invalid == "no_date_garbled_total":
+                    continue  # the reviewer adds it
+                if entity == "invoice_date" and spec.invalid == "date_not_a_date":
+                    content, confidence = content.replace("2026", "2O26"), 0.538
+                elif entity == "invoice_date" and spec.invalid == "date_empty":
+                    content, confidence = "", 0.312
+                else:
+                    confidence = None
+                page.text(entity, content, right, y + i * page.pitch, confidence=confidence)
             y += 5 * page.pitch
             for i, (entity, content) in enumerate(
                 zip(("customer_name", "customer_address", "customer_city"), customer, strict=True)
@@ -658,20 +691,23 @@ def _invoice(builder: _Builder, *, big: bool = False) -> tuple[str, list[dict[st
             y += 5 * page.pitch
         else:
             y = page.top + page.row * 1.5
-        for _ in range(count):
+        for row in range(count):
             description, quantity, price, rate = remaining.pop(0)
             amount = round(quantity * price, 2)
             page.text("line_item_description", page.fit(description, column[0] - left - page.font), left, y)
             page.text("line_item_quantity", f"{quantity:g}", column[0], y)
             page.text("line_item_unit_price", money(price), column[1], y)
             page.text("line_item_vat_rate", f"{rate}%", column[2], y)
-            page.text("line_item_amount", money(amount), column[3], y)
+            if spec.invalid == "line_misread" and index == 0 and row == 1:
+                page.text("line_item_amount", money(amount + 10), column[3], y, confidence=0.463)
+            else:
+                page.text("line_item_amount", money(amount), column[3], y)
             y += page.row
         if index == len(rows) - 1:
             y += page.pitch
             total_text = money(total)
             total_confidence = None
-            if spec.invalid:
+            if spec.invalid == "no_date_garbled_total":
                 total_text = "".join("O" if c in "08" else "S" if c == "5" else c for c in total_text) + "?"
                 total_confidence = 0.412
             for entity, content, confidence in (("subtotal", money(subtotal), None), ("vat", money(vat), None),

@@ -26,7 +26,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from reviewer.sandbox import logic
+from reviewer.sandbox import corrections, logic
 from reviewer.sandbox.images import page_svg
 from reviewer.sandbox.logic import ApiError
 from reviewer.sandbox.models import ID_RE, ApiKey, Project, Status, Task, hash_key
@@ -45,8 +45,11 @@ NOT_FOUND = "Task not found, or this API key has no access to it."
 View = Callable[..., JsonResponse | HttpResponse]
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JsonResponse:
-    response = JsonResponse({"payload": None, "error": {"code": code, "message": message}}, status=status)
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None
+) -> JsonResponse:
+    error = {"code": code, "message": message, **(extra or {})}
+    response = JsonResponse({"payload": None, "error": error}, status=status)
     for name, value in (headers or {}).items():
         response[name] = value
     return response
@@ -71,7 +74,7 @@ def api(*methods: str) -> Callable[[View], View]:
                     )
                 response = view(request, *args, **kwargs)
             except ApiError as e:
-                response = error_response(e.status, e.code, e.message, e.headers)
+                response = error_response(e.status, e.code, e.message, e.headers, e.extra)
             except Exception:
                 logger.exception("sandbox %s %s failed", request.method, request.path)
                 response = error_response(500, "internal_error", "The sandbox failed to answer; see its log.")
@@ -182,34 +185,57 @@ def task_action(request: HttpRequest, team_id: str, project_id: str, task_id: st
 @api("POST")
 def _action(request: HttpRequest, team_id: str, project_id: str, task_id: str, action: str) -> JsonResponse:
     key, project = _project(request, "task.edit", team_id, project_id, task_id=task_id)
+    operations = _corrections(request) if action == "complete" else None
     with transaction.atomic():
         task = _task(project, task_id, lock=True)
         logic.settle(task)
-        body = ACTIONS[action](task, key)
+        body = logic.complete(task, key, operations) if action == "complete" else ACTIONS[action](task, key)
     return JsonResponse(body)
 
 
-def _json_body(request: HttpRequest) -> Any:
-    content_type = request.content_type or ""
-    if content_type != "application/json":
-        raise ApiError(415, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json.")
+def _corrections(request: HttpRequest) -> list[corrections.Operation]:
+    """The operations of complete's optional body (none without a body); its shape is checked here,
+    before the task is looked at."""
+    try:
+        return corrections.parse(_json_body(request, corrections.MAX_BODY, optional=True))
+    except corrections.Invalid as e:
+        raise ApiError(400, "invalid_corrections", str(e)) from None
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 1024 // 1024} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a JSON value")
+
+
+def _json_body(request: HttpRequest, limit: int = MAX_BODY, *, optional: bool = False) -> Any:
+    """The request's JSON body; with `optional`, None when there is none (an empty body)."""
     try:
         length = int(request.headers.get("Content-Length") or 0)
     except ValueError:
         raise ApiError(400, "invalid_request", "The Content-Length header is not a number.") from None
-    if length > MAX_BODY:
-        raise ApiError(413, "payload_too_large", f"The request body is larger than {MAX_BODY // 1024} KiB.")
-    raw = request.read(MAX_BODY + 1)
-    if len(raw) > MAX_BODY:
-        raise ApiError(413, "payload_too_large", f"The request body is larger than {MAX_BODY // 1024} KiB.")
+    if optional and length <= 0:
+        return None
+    content_type = request.content_type or ""
+    if content_type != "application/json":
+        raise ApiError(415, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json.")
+    if length > limit:
+        raise ApiError(413, "payload_too_large", f"The request body is larger than {_size(limit)}.")
+    raw = request.read(limit + 1)
+    if len(raw) > limit:
+        raise ApiError(413, "payload_too_large", f"The request body is larger than {_size(limit)}.")
     try:
-        return json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"), parse_constant=_not_json)
     except UnicodeDecodeError:
         raise ApiError(400, "invalid_json", "The request body is not UTF-8 text.") from None
     except json.JSONDecodeError as e:
         raise ApiError(
             400, "invalid_json", f"The request body is not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})."
         ) from None
+    except ValueError as e:  # NaN or Infinity, which Python reads but JSON does not have
+        raise ApiError(400, "invalid_json", f"The request body is not valid JSON: {e}.") from None
     except RecursionError:
         raise ApiError(400, "invalid_json", "The request body is nested too deeply.") from None
 

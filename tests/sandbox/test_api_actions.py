@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from reviewer.sandbox.models import ApiKey, Event, Status, Task, TrainingExample
+from reviewer.sandbox.models import ApiKey, Event, Status, Task, TrainingExample, ValidationRule
 from tests.conftest import make_key, make_task
 from tests.sandbox.conftest import TASK, error_of
 
@@ -50,13 +50,16 @@ def test_it_refuses_to_complete_a_task_not_in_review(api, status):
 
 
 def test_it_refuses_to_complete_a_task_that_fails_validation(api):
-    task = make_task(validation_errors=["total_amount: not an amount", "invoice_date: missing"])
+    task = make_task()
+    ValidationRule.objects.create(project=task.project, rule="amount", entity_id="total_amount", category="invoice")
+    ValidationRule.objects.create(project=task.project, rule="required", entity_id="invoice_date")
+    task.pages[0]["annotations"][0]["content"] = "$1,2E4.S6"
+    task.save()
     r = api.post(TASK + "/complete", make_key())
     assert r.status_code == 400
     error = error_of(r)
     assert error["code"] == "validation_failed"
-    assert "total_amount: not an amount" in error["message"]
-    assert "invoice_date: missing" in error["message"]
+    assert error["message"] == 'Validation failed: total_amount: not an amount ("$1,2E4.S6"); invoice_date: missing'
     task.refresh_from_db()
     assert task.status == Status.REVIEWING
 

@@ -9,7 +9,9 @@ from reviewer.sandbox.loading import ID_PATTERN, LoadError, parse_file, write_ta
 
 class Command(BaseCommand):
     help = (
-        'Load sandbox tasks from a JSON file: a task object, a {"payload": task} envelope, or a list of either. '
+        'Load sandbox tasks from a JSON file: a task object, a {"payload": task} envelope, a list of either, '
+        'or {"tasks": [...], "validation_rules": [{"rule", "entity_id", "category"}, ...]} (rules that are '
+        "missing are added; rule is required, date, amount or line_totals). "
         "Tasks are loaded as given (status, approval, export times, pages); unknown fields and the file's project_id "
         "are ignored. The team and project are created if missing. The whole file is checked first: on any problem "
         "nothing is loaded. A task whose ID already exists in the project is an error, unless --replace."
@@ -30,8 +32,8 @@ class Command(BaseCommand):
             if not ID_PATTERN.fullmatch(value):
                 raise CommandError(f"{option} {value!r} is not a valid ID (expected {ID_PATTERN.pattern}).")
         try:
-            tasks = parse_file(file)
-            result = write_tasks(team, project, tasks, replace=replace)
+            contents = parse_file(file)
+            result = write_tasks(team, project, contents.tasks, rules=contents.rules, replace=replace)
         except LoadError as e:
             raise CommandError(str(e)) from None
         if result.team_created:
@@ -41,4 +43,8 @@ class Command(BaseCommand):
         count = len(result.created) + len(result.replaced)
         replaced = f" ({len(result.replaced)} replaced)" if result.replaced else ""
         noun = "task" if count == 1 else "tasks"
-        self.stdout.write(self.style.SUCCESS(f"Loaded {count} {noun} into {team}/{project}{replaced}."))
+        rules = ""
+        if contents.rules:
+            rule_noun = "validation rule" if len(contents.rules) == 1 else "validation rules"
+            rules = f" and {len(contents.rules)} {rule_noun} ({result.rules_created} new)"
+        self.stdout.write(self.style.SUCCESS(f"Loaded {count} {noun}{rules} into {team}/{project}{replaced}."))
