@@ -164,8 +164,8 @@ def perform(
         kept = " Your corrections are kept." if changes else ""
         return Attempt(action, "error", str(e) + kept, status=503, retry=True, request_id=e.request_id or "")
     _write_record(user, ids, action, started, result, changes if action == "complete" else [])
-    if action == "complete" and draft is not None:
-        Draft.objects.filter(pk=draft.pk).delete()
+    if action == "complete" and draft is not None and (changes or not draft.changes):
+        Draft.objects.filter(pk=draft.pk).delete()  # sent, or held only the last validation's verdict
     if entry is not None:
         claims.remember(ids[0], ids[1], result.task, entry.source)  # first the status, then the claim
         if action in MOVE_ON:

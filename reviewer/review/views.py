@@ -398,6 +398,11 @@ def draft(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> 
     current = corrections.load(request.user, ids)
     if request.method == "GET":
         return _draft_answer(request, ids, current, changes=current.changes if current else {})
+    owner = request.POST.get("owner", "")
+    if owner and owner != str(request.user.pk):
+        # A page opened by someone else, whose changes waited in this browser: not this person's to save.
+        error = "These changes were made by someone else who used this browser; they were not saved."
+        return _draft_answer(request, ids, current, status=409, error=error, field="owner")
     try:
         seen = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
         key, change = corrections.build_change(request.POST.dict())

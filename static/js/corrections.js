@@ -72,6 +72,7 @@
       body.append(k, typeof value === "string" ? value : JSON.stringify(value));
     });
     body.append("version", version());
+    body.append("owner", viewer().dataset.user || "");
     state.sending = true;
     return fetch(draftUrl() + message.path, {
       method: "POST", body: body, credentials: "same-origin", redirect: "manual",
@@ -81,6 +82,11 @@
         return response.json().catch(function () { return {}; }).then(function (answer) { throw { signedOut: answer }; });
       }
       if (response.status >= 500) throw { offline: true };
+      if (response.status === 409) {
+        // Not this person's to save (made by someone else in this browser): drop it, say so.
+        writeOutbox([]);
+        return response.json().then(function (answer) { throw { dropped: answer.error }; });
+      }
       return response.json().then(function (answer) { return { status: response.status, answer: answer }; });
     }).then(function (result) {
       state.sending = false;
@@ -98,6 +104,10 @@
       return null;
     }).catch(function (problem) {
       state.sending = false;
+      if (problem && problem.dropped) {
+        alertBox(escapeHtml(problem.dropped));
+        return;
+      }
       if (problem && problem.signedOut) {
         var login = (problem.signedOut && problem.signedOut.login_url) || "/login/?next=" + encodeURIComponent(location.pathname + location.search);
         alertBox("Your session has ended, so your latest corrections are kept in this browser for now. " +

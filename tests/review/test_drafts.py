@@ -234,3 +234,10 @@ def test_a_draft_of_a_task_someone_else_now_holds_is_kept_for_its_owner(reviewer
     html = reviewer_client.get(TASK_URL).content.decode()
     assert "Your corrections <span" in html and "total_amount: $1,234.56 → $1,234.65" in html
     assert draft().changes
+
+
+def test_changes_someone_else_left_in_this_browser_are_not_saved_as_mine(reviewer_client, task, people):
+    response = save(reviewer_client, owner=str(people.lead.pk))
+    assert response.status_code == 409
+    assert "someone else" in response.json()["error"]
+    assert not Draft.objects.exists()
