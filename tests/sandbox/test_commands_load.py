@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from reviewer.sandbox.models import Project, Report, Status, Task, Team, TrainingExample, Upload
+from reviewer.sandbox.models import Project, Report, Status, Task, Team, TrainingExample, Upload, ValidationRule
 from tests.conftest import DATA, DOC_TASK, make_key, make_project, make_task
 
 pytestmark = pytest.mark.django_db
@@ -465,3 +465,85 @@ def test_it_documents_replace_in_its_help():
     text = " ".join(Command().create_parser("manage.py", "sandbox_load").format_help().split())
     assert "--replace Overwrite tasks whose ID already exists in the project" in text
     assert "unless --replace" in text
+
+
+# Validation rules: {"tasks": [...], "validation_rules": [...]} ---------------------------------
+
+
+def rules(project_id: str = "proj_123456") -> list[tuple[str, str, str]]:
+    found = ValidationRule.objects.filter(project__project_id=project_id).order_by("pk")
+    return [(r.rule, r.entity_id, r.category) for r in found]
+
+
+def test_it_loads_tasks_with_validation_rules(api):
+    output = run(DATA / "load_tasks_and_rules.json")
+    assert output.splitlines()[-1] == "Loaded 1 task and 3 validation rules (3 new) into team_123456/proj_123456."
+    assert rules() == [
+        ("required", "invoice_date", "invoice"),
+        ("amount", "total_amount", "invoice"),
+        ("required", "receipt_date", ""),
+    ]
+    # The rules apply at once: the loaded invoice has no invoice_date and no receipt_date.
+    r = api.post("/v2/team_123456/project/proj_123456/task/task_rules_1/complete", make_key())
+    assert r.json()["error"]["message"] == "Validation failed: invoice_date: missing; receipt_date: missing"
+
+
+def test_it_loads_rules_alone_and_keeps_the_ones_that_exist(tmp_path):
+    make_project()
+    path = write(tmp_path, {"validation_rules": [{"rule": "date", "entity_id": "invoice_date", "category": None}]})
+    assert run(path).splitlines()[-1] == "Loaded 0 tasks and 1 validation rule (1 new) into team_123456/proj_123456."
+    assert run(path).splitlines()[-1] == "Loaded 0 tasks and 1 validation rule (0 new) into team_123456/proj_123456."
+    assert rules() == [("date", "invoice_date", "")]
+
+
+def test_it_names_each_bad_rule_and_loads_nothing(tmp_path):
+    data = {
+        "tasks": [doc(id="task_fine")],
+        "validation_rules": [
+            {"rule": "required", "entity_id": "invoice_date"},
+            {"rule": "sum", "entity_id": "total_amount"},
+            {"rule": "date", "entity_id": "invoice date"},
+            {"rule": "amount"},
+            {"rule": "amount", "entity_id": "total_amount", "category": 3},
+            "required",
+            {"rule": "required", "entity_id": "invoice_date", "category": ""},
+        ],
+    }
+    message = refusal(write(tmp_path, data))
+    assert message.splitlines() == [
+        "tasks.json: 6 problems, nothing was loaded:",
+        "  tasks.json: validation_rules[1].rule: expected one of required, date, amount, line_totals, got 'sum'",
+        r"  tasks.json: validation_rules[2].entity_id: expected an ID matching ^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$,"
+        " got 'invoice date'",
+        "  tasks.json: validation_rules[3].entity_id: required",
+        "  tasks.json: validation_rules[4].category: expected a string of at most 128 characters, or null, got 3",
+        "  tasks.json: validation_rules[5]: expected a {rule, entity_id, category} object, got a string",
+        "  tasks.json: validation_rules[6]: the same rule appears twice in the file (first as validation_rules[0])",
+    ]
+    assert not ValidationRule.objects.exists()
+
+
+def test_it_names_a_bad_task_among_tasks_and_rules(tmp_path):
+    data = {"tasks": [doc(id="task_fine"), doc(id="task_bad", status="DONE")], "validation_rules": []}
+    assert refusal(write(tmp_path, data)) == (
+        "tasks.json: tasks[1] (task_bad): status: expected one of PROCESSING, REVIEWING, COMPLETED, FAILED,"
+        " DISCARDED, FILTERED, got 'DONE'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"tasks": {}}, "tasks.json: tasks: expected a list, got an object"),
+        ({"tasks": [doc()], "validation_rules": None}, "tasks.json: validation_rules: expected a list, got null"),
+        ({"tasks": [], "validation_rules": []}, "tasks.json: the file holds no tasks and no validation rules"),
+    ],
+)
+def test_it_refuses_a_malformed_file_of_tasks_and_rules(tmp_path, data, message):
+    assert refusal(write(tmp_path, data)) == message
+
+
+def test_it_keeps_a_loaded_approved_tasks_pages_in_the_training_dataset(tmp_path):
+    run(write(tmp_path, doc(approved=True)))
+    example = TrainingExample.objects.get(task__task_id="task_abcdef123456")
+    assert example.pages == DOC_TASK["pages"]
