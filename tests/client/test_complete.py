@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reviewer.sandbox.models import Task
+from reviewer.sandbox.models import Task, ValidationRule
 from reviewer.sendai import Client, MissingScope, Refused, ValidationFailed
 from tests.conftest import make_key, make_task
 
@@ -32,14 +32,19 @@ def test_it_sees_the_task_completed_after_the_processing_delay(settings):
 
 
 def test_it_raises_validation_failed_with_the_upstreams_reasons():
-    make_task(validation_errors=["Total amount is missing", "Date is in the future"])
+    task = make_task()
+    ValidationRule.objects.create(project=task.project, rule="required", entity_id="invoice_date")
+    ValidationRule.objects.create(project=task.project, rule="required", entity_id="due_date")
     with pytest.raises(ValidationFailed) as e:
         complete(make_key())
     assert e.value.status == 400
     assert e.value.code == "validation_failed"
-    assert "Total amount is missing; Date is in the future" in e.value.upstream_message
+    assert "invoice_date: missing; due_date: missing" in e.value.upstream_message
     assert str(e.value).startswith("Send.ai refused to complete the task: ")
-    assert "Total amount is missing" in str(e.value)
+    assert [(f["rule"], f["entity_id"], f["message"]) for f in e.value.failures] == [
+        ("required", "invoice_date", "missing"),
+        ("required", "due_date", "missing"),
+    ]
     assert Task.objects.get().status == "REVIEWING"
 
 

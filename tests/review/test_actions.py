@@ -6,7 +6,7 @@ import pytest
 
 from reviewer.accounts.models import KeyState, Profile
 from reviewer.review.models import ActionRecord, IssueType
-from reviewer.sandbox.models import Report, Status, Task, TrainingExample
+from reviewer.sandbox.models import Report, Status, Task, TrainingExample, ValidationRule
 from tests.conftest import give_key, make_key, make_project, make_task
 from tests.review.conftest import HTMX, TASK_URL, act_url
 
@@ -67,7 +67,11 @@ def test_a_refusal_shows_the_upstreams_reason(reviewer_client):
 
 
 def test_a_validation_failure_shows_what_failed(reviewer_client):
-    make_task(validation_errors=["total_amount: not an amount"])
+    task = make_task()
+    pages = task.pages
+    pages[0]["annotations"][0]["content"] = "about a thousand"
+    Task.objects.filter(pk=task.pk).update(pages=pages)
+    ValidationRule.objects.create(project=task.project, rule="amount", entity_id="total_amount")
     response = reviewer_client.post(act_url("complete"), {"token": "t4"}, **HTMX)
     html = response.content.decode()
     assert "total_amount: not an amount" in html
