@@ -261,3 +261,68 @@ def test_a_refused_complete_marks_what_failed_and_keeps_the_draft(console, axe, 
     violations = axe(page)
     assert not violations, describe(violations)
     screenshot(page, "refused")
+
+
+def test_a_reviewer_corrects_task_016_from_the_keyboard_alone_and_a_lead_sees_it(
+    console, browser, live_server, people, axe
+):
+    """The issue's "done when": fails validation, corrected by keyboard, completed, seen in the ledger and figures."""
+    from tests.browser.conftest import (
+        PASSWORD,  # noqa: F401 (the lead signs in through the form)
+        sign_in,
+    )
+
+    console.open("task_demo_016")
+    page = console.page
+    page.keyboard.press("c")  # refused: invoice_date missing, total_amount not an amount
+    page.wait_for_selector("#failures")
+    # The missing field: i adds it, typed in, no position needed.
+    page.keyboard.press("i")
+    page.keyboard.type("invoice_date")
+    page.keyboard.press("Tab")
+    page.keyboard.type("15-10-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("li.entry.added[data-ref^='new/'] ins")  # drawn anew with the added field
+    # The misread total: Tab walks the low-confidence and failing fields until it is selected.
+    page.keyboard.press("j")
+    for _ in range(60):
+        if page.locator("li.entry.selected").get_attribute("data-item-id") == "ann_53":
+            break
+        page.keyboard.press("Tab")
+    assert page.locator("li.entry.selected").get_attribute("data-item-id") == "ann_53"
+    assert "failing" in page.locator("li.entry.selected").get_attribute("class")
+    page.keyboard.press("Enter")
+    page.keyboard.type("€ 6.749,11")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.ReviewerCorrections.idle()")
+    label = page.locator("#task-state button[data-action='complete'] [data-label]")
+    assert label.inner_text() == "Complete with 2 corrections"
+    violations = axe(page)
+    assert not violations, describe(violations)
+    page.keyboard.press("c")
+    page.wait_for_selector("#task-state [data-status='PROCESSING']")
+    assert "Completed with 2 corrections" in page.locator("#notice").inner_text()
+    # Send.ai (the sandbox) holds the corrected values.
+    annotations = upstream_task("task_demo_016").pages[0]["annotations"]
+    total = next(a for a in annotations if a["id"] == "ann_53")
+    assert (total["content"], total["corrected"]) == ("€ 6.749,11", True)
+    assert [a["content"] for a in annotations if a["entity_id"] == "invoice_date"] == ["15-10-2026"]
+    record = ActionRecord.objects.get(task_id="task_demo_016", action="complete", outcome="ok")
+    assert record.correction_count == 2
+    # A lead sees them in the task history, the activity log and the figures.
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    lead = context.new_page()
+    try:
+        sign_in(lead, live_server.url, people.lead.username)
+        lead.goto(f"{live_server.url}/audit/task/team_demo/proj_demo/task_demo_016/")
+        history = lead.locator("main").inner_text()
+        assert "€ 6.749,11" in history and "invoice_date" in history and "15-10-2026" in history
+        violations = axe(lead)
+        assert not violations, describe(violations)
+        lead.goto(f"{live_server.url}/audit/activity/?corrected=on")
+        assert "task_demo_016" in lead.locator("main").inner_text()
+        lead.goto(f"{live_server.url}/audit/figures/")
+        figures = lead.locator("main").inner_text()
+        assert "Completes corrected" in figures and "total_amount" in figures
+    finally:
+        context.close()

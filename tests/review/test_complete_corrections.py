@@ -98,3 +98,78 @@ def test_without_a_draft_complete_is_the_plain_one(reviewer_client, task):
     record = ActionRecord.objects.get(action="complete")
     assert record.correction_count == 0
     assert _upstream().status == Status.PROCESSING
+
+
+def test_complete_mode_applies_the_corrections_upstream_and_records_them(reviewer_client, task):
+    reviewer_client.post(DRAFT_URL, change(), **JSON)
+    reviewer_client.post(DRAFT_URL, {**change(op="remove", kind="signature", item_id="sig_1")}, **JSON)
+    response = reviewer_client.post(act_url("complete"), {"token": "t5"}, **HTMX)
+    assert "Completed with 2 corrections: Send.ai is processing the task." in response.content.decode()
+    page = _upstream().pages[0]
+    assert page["annotations"][0]["content"] == "$1,234.65"
+    assert page["annotations"][0]["corrected"] is True
+    assert page["annotations"][0]["original"] == {"content": "$1,234.56"}
+    assert page["signatures"] == []
+    assert [r["id"] for r in page["removed"]] == ["sig_1"]
+    record = ActionRecord.objects.get(action="complete")
+    assert (record.outcome, record.correction_count) == ("ok", 2)
+    rows = {(c.op, c.kind, c.item_id) for c in CorrectionRecord.objects.filter(record=record)}
+    assert rows == {("update", "annotation", "ann_1"), ("remove", "signature", "sig_1")}
+    assert not Draft.objects.exists()
+    # The console reads the corrected task back: the field is marked as corrected by a person.
+    html = reviewer_client.get(TASK_URL).content.decode()
+    assert 'title="Corrected by a person earlier">corrected</span>' in html
+
+
+def test_a_correction_the_upstream_refuses_is_marked_and_the_draft_kept(reviewer_client, task):
+    # An add on a page the task does not have: the console cannot know, the upstream refuses it.
+    reviewer_client.post(
+        DRAFT_URL,
+        {
+            "op": "add",
+            "key": "new/x1",
+            "kind": "annotation",
+            "page_id": "page_9",
+            "page_width": "2480",
+            "page_height": "3508",
+            "entity_id": "invoice_date",
+            "content": "12-10-2026",
+        },
+        **JSON,
+    )
+    html = reviewer_client.post(act_url("complete"), {"token": "t6"}, **HTMX).content.decode()
+    assert "corrections[0].page_id: no page page_9 in this task." in html
+    assert "the one Send.ai refused is marked" in html
+    stored = Draft.objects.get().changes["new/x1"]
+    assert "no page page_9" in stored["error"]
+    assert _upstream().status == Status.REVIEWING
+    assert ActionRecord.objects.get(action="complete").upstream_code == "invalid_corrections"
+
+
+def test_corrections_make_a_failing_task_completable(reviewer_client, task):
+    from reviewer.sandbox.models import ValidationRule
+
+    ValidationRule.objects.create(project=task.project, rule="required", entity_id="invoice_date")
+    refused = reviewer_client.post(act_url("complete"), {"token": "t7"}, **HTMX).content.decode()
+    assert "invoice_date: missing" in refused
+    assert Draft.objects.get().failures[0]["entity_id"] == "invoice_date"
+    page = reviewer_client.get(TASK_URL).content.decode()
+    assert 'data-add-field="invoice_date"' in page
+    reviewer_client.post(
+        DRAFT_URL,
+        {
+            "op": "add",
+            "key": "new/d1",
+            "kind": "annotation",
+            "page_id": "page_1",
+            "page_width": "2480",
+            "page_height": "3508",
+            "entity_id": "invoice_date",
+            "content": "12-10-2026",
+        },
+        **JSON,
+    )
+    done = reviewer_client.post(act_url("complete"), {"token": "t8"}, **HTMX).content.decode()
+    assert "Completed with 1 correction" in done
+    added = [a for a in _upstream().pages[0]["annotations"] if a["entity_id"] == "invoice_date"]
+    assert added and added[0]["content"] == "12-10-2026" and added[0]["top"] is None
