@@ -26,6 +26,8 @@ from tests.browser.conftest import PROJECT, TEAM
 
 DEBOUNCE_MS = 300
 ROUNDS = 15
+# Fields that no validation rule reads, so the corrected task still completes.
+FREE_TEXT = ("line_item_description", "line_item_quantity", "line_item_vat_rate")
 
 
 def _median(values: list[float]) -> float:
@@ -71,10 +73,11 @@ def test_keypress_to_saved_draft(console):
 
 
 def _ops(task: Task, count: int) -> list[dict]:
-    annotations = task.pages[0]["annotations"] + [a for p in task.pages[1:] for a in p["annotations"]]
     ops = []
     for page in task.pages:
         for a in page["annotations"]:
+            if a["entity_id"] not in FREE_TEXT:
+                continue  # leave what validation reads as the AI read it
             if len(ops) == count:
                 return ops
             ops.append(
@@ -86,7 +89,7 @@ def _ops(task: Task, count: int) -> list[dict]:
                     "fields": {"content": a["content"] + " (checked)"},
                 }
             )
-    assert len(ops) == count, f"only {len(annotations)} annotations"
+    assert len(ops) == count, f"only {len(ops)} free-text annotations"
     return ops
 
 
