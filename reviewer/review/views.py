@@ -114,12 +114,23 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
     draft = corrections.load(request.user, ids) if editing else None
     changes = draft.changes if draft else {}
     failures = draft.failures if draft else []
-    failing = {}
+    failing, failing_items = {}, {}  # what failed, by entity, and by item where the upstream named one
     for f in failures:
-        failing.setdefault(f.get("entity_id") or "", f.get("message") or "fails validation")
+        message = f.get("message") or "fails validation"
+        if f.get("item_id"):
+            failing_items[(f.get("page_id"), f["item_id"])] = message
+        else:
+            failing.setdefault(f.get("entity_id") or "", message)
     items = overlays.page_items(page, prefix=f"p{number}-") if page else []
-    if changes or failing:
-        items = [replace(i, change=changes.get(i.ref), failing=failing.get(i.entity, "")) for i in items]
+    if changes or failures:
+        items = [
+            replace(
+                i,
+                change=changes.get(i.ref),
+                failing=failing_items.get((page.id, i.id)) or (failing.get(i.entity, "") if i.entity else ""),
+            )
+            for i in items
+        ]
     added = overlays.added_items(page, changes, prefix=f"p{number}-") if page else []
     order = request.GET.get("order", "page")
     if order == "confidence":
@@ -351,9 +362,20 @@ def _key_response(request: HttpRequest, profile: Profile, reason: str) -> HttpRe
     return _no_key(request, profile, reason)
 
 
-def _corrections_on() -> None:
+def _drafting(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> tuple[str, str, str]:
+    """The task's IDs, for a person who may review, where corrections are on; 403 or 404 otherwise."""
+    _reviewer(request)
     if settings.CORRECTIONS_MODE == "off":
         raise Http404("Corrections are switched off here.")
+    ids = (team_id, project_id, task_id)
+    _check_ids(*ids)
+    return ids
+
+
+def _seen(request: HttpRequest) -> int | None:
+    """The draft's version that the page last saw, when it says."""
+    version = request.POST.get("version", "")
+    return int(version) if version.isdigit() and len(version) < 10 else None
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -391,10 +413,7 @@ def _draft_answer(request: HttpRequest, ids, draft, *, status: int = 200, **fiel
 @require_http_methods(["GET", "POST"])
 def draft(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> HttpResponse:
     """A person's corrections to a task: GET the draft's state, POST one change (saved at once, no upstream call)."""
-    _reviewer(request)
-    _corrections_on()
-    ids = (team_id, project_id, task_id)
-    _check_ids(*ids)
+    ids = _drafting(request, team_id, project_id, task_id)
     current = corrections.load(request.user, ids)
     if request.method == "GET":
         return _draft_answer(request, ids, current, changes=current.changes if current else {})
@@ -404,7 +423,6 @@ def draft(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> 
         error = "These changes were made by someone else who used this browser; they were not saved."
         return _draft_answer(request, ids, current, status=409, error=error, field="owner")
     try:
-        seen = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
         key, change = corrections.build_change(request.POST.dict())
     except corrections.CorrectionError as e:
         return _draft_answer(request, ids, current, status=400, error=str(e), field=e.field)
@@ -412,7 +430,7 @@ def draft(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> 
     if change is not None and count >= corrections.MAX_OPERATIONS and key not in (current.changes if current else {}):
         error = f"A task takes at most {corrections.MAX_OPERATIONS:,} corrections; this one was not saved."
         return _draft_answer(request, ids, current, status=400, error=error, field="op")
-    saved = corrections.save(request.user, ids, key, change, seen)
+    saved = corrections.save(request.user, ids, key, change, _seen(request))
     fragment = render_to_string("review/_change.html", {"change": change}) if change else ""
     notice = (
         "These corrections were also changed in another tab or window; the panel now shows them all."
@@ -425,26 +443,19 @@ def draft(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> 
 @require_POST
 def draft_undo(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> HttpResponse:
     """Take one change back: the item is as the AI left it."""
-    _reviewer(request)
-    _corrections_on()
-    ids = (team_id, project_id, task_id)
-    _check_ids(*ids)
+    ids = _drafting(request, team_id, project_id, task_id)
     key = request.POST.get("key", "")
     current = corrections.load(request.user, ids)
     if current is None or key not in current.changes:
         return _draft_answer(request, ids, current, key=key, change=None, fragment="")
-    seen = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
-    saved = corrections.save(request.user, ids, key, None, seen)
+    saved = corrections.save(request.user, ids, key, None, _seen(request))
     return _draft_answer(request, ids, saved.draft, key=key, change=None, fragment="")
 
 
 @require_POST
 def draft_discard(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> HttpResponse:
     """Throw all of the person's corrections to this task away (the page asks first)."""
-    _reviewer(request)
-    _corrections_on()
-    ids = (team_id, project_id, task_id)
-    _check_ids(*ids)
+    ids = _drafting(request, team_id, project_id, task_id)
     count = corrections.discard(request.user, ids)
     text = f"{count} correction{'s' if count != 1 else ''} discarded." if count else "There were no corrections."
     if _wants_json(request):
