@@ -52,10 +52,11 @@
       else localStorage.removeItem(outboxKey());
     } catch (e) { /* storage full or off: the server copy is the one that counts */ }
   }
-  function enqueue(path, data, note) {
+  function enqueue(path, data, note, later) {
     var list = readOutbox().filter(function (m) { return m.data.key !== data.key; });
     list.push({ id: Date.now() + "-" + Math.random().toString(36).slice(2), path: path, data: data, note: note || "" });
     writeOutbox(list);
+    if (later) return;  // kept in this browser at once; sent when the typing pauses
     status((note ? note + " " : "") + "Saving…");
     flush();
   }
@@ -151,9 +152,11 @@
     }
   }
 
+  // Draw the panel and the page anew from the server's draft; never under someone's typing.
   function refreshViewer() {
-    if (!window.htmx || pending()) return;
-    closeEditor(false);
+    if (!window.htmx) return;
+    if (state.editing || pending() || state.sending) { state.refreshWanted = true; return; }
+    state.refreshWanted = false;
     window.htmx.ajax("GET", location.pathname + location.search, { target: "#viewer", swap: "outerHTML" });
   }
 
@@ -264,9 +267,14 @@
     text.textContent = placed ? "Placed on the page." : editor.kind === "annotation" ? "No position on the page." : "Draw its outline on the page (needed for a " + editor.kind + ").";
   }
 
+  // Every keystroke is in the outbox at once (a crash loses nothing); it is sent once typing pauses.
   function scheduleSave() {
     var editor = state.editing;
     if (!editor) return;
+    if (editor.op !== "add" || isAddReady(editor)) {
+      editor.saved = true;
+      enqueue("", formData(editor), "", true);
+    }
     clearTimeout(state.timer);
     state.timer = setTimeout(function () { saveNow(editor); }, 300);
   }
@@ -297,7 +305,7 @@
     if (editor.li.classList.contains("adding") && !changes()[editor.key] && !readOutbox().some(function (m) { return m.data.key === editor.key; })) {
       editor.li.parentNode.removeChild(editor.li);
     }
-    if (editor.op === "add" && keep && editor.saved) afterFlush(refreshViewer);
+    if ((editor.op === "add" && keep && editor.saved) || state.refreshWanted) afterFlush(refreshViewer);
   }
 
   function afterFlush(then) {
@@ -667,7 +675,11 @@
   });
   window.addEventListener("online", flush);
   document.addEventListener("DOMContentLoaded", function () {
-    if (pending()) { status(pending() + " change(s) from before are being saved…"); flush(); }
+    if (pending()) {
+      status(pending() + " change(s) from before are being saved…");
+      flush();
+      afterFlush(refreshViewer);  // the page was drawn without them
+    }
   });
   setInterval(function () { if (pending()) flush(); }, 5000);
   // For tests and for the page's own use: whether everything typed has reached the server.

@@ -216,7 +216,7 @@ def test_a_missed_field_is_added_with_no_position_or_drawn_on_the_page(console):
     width = upstream_task(TASK).pages[0]["width"]
     assert abs(item["left_of_line"] - width * 0.5) < width * 0.03
     page.locator("li.editing [data-editor-done]").click()
-    page.wait_for_selector("li.entry.added[data-ref^='new/'] .change")
+    page.wait_for_selector("li.entry.added:not(.adding)[data-ref^='new/'] .change")
     page.wait_for_selector(".page-svg g.item.added")
 
 
@@ -282,7 +282,7 @@ def test_a_reviewer_corrects_task_016_from_the_keyboard_alone_and_a_lead_sees_it
     page.keyboard.press("Tab")
     page.keyboard.type("15-10-2026")
     page.keyboard.press("Enter")
-    page.wait_for_selector("li.entry.added[data-ref^='new/'] ins")  # drawn anew with the added field
+    page.wait_for_selector("li.entry.added:not(.adding)[data-ref^='new/'] ins")  # drawn anew by the server
     # The misread total: Tab walks the low-confidence and failing fields until it is selected.
     page.keyboard.press("j")
     for _ in range(60):
@@ -326,3 +326,19 @@ def test_a_reviewer_corrects_task_016_from_the_keyboard_alone_and_a_lead_sees_it
         assert "Completes corrected" in figures and "total_amount" in figures
     finally:
         context.close()
+
+
+def test_a_draft_survives_a_crash_before_it_was_sent(console):
+    console.open(TASK)
+    page = console.page
+    ref = _first_field(page)
+    page.route("**/draft/", lambda route: route.abort())  # nothing reaches the server from this tab
+    page.keyboard.press("Enter")
+    page.keyboard.type("W")
+    page.close()  # the tab dies, before or while it tries to save
+    assert _stored() == {}
+    again = console.page.context.new_page()
+    again.goto(console.task_url(TASK))
+    _wait_for_draft(lambda changes: changes.get(ref, {}).get("fields", {}).get("content") == "W")
+    again.wait_for_selector(f"li[data-ref='{ref}'] ins")
+    again.close()
