@@ -295,13 +295,19 @@ def test_a_reviewer_corrects_task_016_from_the_keyboard_alone_and_a_lead_sees_it
     page.keyboard.type("€ 6.749,11")
     page.keyboard.press("Enter")
     page.wait_for_function("() => window.ReviewerCorrections.idle()")
+    draft = _wait_for_draft(
+        lambda c: c.get("page_1/annotation/ann_53", {}).get("fields", {}).get("content") == "€ 6.749,11",
+        task_id="task_demo_016",
+    )
+    assert sorted(c["op"] for c in draft.values()) == ["add", "update"]
     label = page.locator("#task-state button[data-action='complete'] [data-label]")
     assert label.inner_text() == "Complete with 2 corrections"
     violations = axe(page)
     assert not violations, describe(violations)
     page.keyboard.press("c")
-    page.wait_for_selector("#task-state [data-status='PROCESSING']")
+    page.wait_for_selector("#notice")
     assert "Completed with 2 corrections" in page.locator("#notice").inner_text()
+    page.wait_for_selector("#task-state [data-status='PROCESSING']")
     # Send.ai (the sandbox) holds the corrected values.
     annotations = upstream_task("task_demo_016").pages[0]["annotations"]
     total = next(a for a in annotations if a["id"] == "ann_53")
