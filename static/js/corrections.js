@@ -609,7 +609,9 @@
     }
     if (e.target.closest && e.target.closest("input, textarea, select, [contenteditable]")) return;
     var li = selectedLi();
-    if (e.key === "Enter" && li && canEdit() && !li.classList.contains("removed")) { stop(e); openEditor(li); return; }
+    // Enter edits from the page or the item list; on a button or a link elsewhere it does what it always does.
+    var onItem = e.target === document.body || e.target.id === "main" || (e.target.closest && e.target.closest("[data-items] [data-select], .canvas"));
+    if (e.key === "Enter" && onItem && li && canEdit() && !li.classList.contains("removed")) { stop(e); openEditor(li); return; }
     if ((e.key === "Delete" || e.key === "Backspace") && li) { stop(e); askRemove(li); return; }
     if (e.key === "u" && hasChange(li)) { stop(e); undo(li); return; }
     if (e.key === "i" && canEdit()) { stop(e); startAdd(""); return; }

@@ -304,10 +304,12 @@ def test_a_reviewer_corrects_task_016_from_the_keyboard_alone_and_a_lead_sees_it
     assert label.inner_text() == "Complete with 2 corrections"
     violations = axe(page)
     assert not violations, describe(violations)
+    refusal = page.locator("#notice").element_handle()  # the first complete's refusal, still shown
     page.keyboard.press("c")
+    refusal.wait_for_element_state("hidden")  # replaced by the answer to this complete
     page.wait_for_selector("#notice")
     assert "Completed with 2 corrections" in page.locator("#notice").inner_text()
-    page.wait_for_selector("#task-state [data-status='PROCESSING']")
+    assert page.locator("#task-state [data-status]").get_attribute("data-status") == "PROCESSING"
     # Send.ai (the sandbox) holds the corrected values.
     annotations = upstream_task("task_demo_016").pages[0]["annotations"]
     total = next(a for a in annotations if a["id"] == "ann_53")
