@@ -202,7 +202,27 @@ def project_entities(ids: tuple[str, str, str]) -> set[str]:
     return set(found)
 
 
+def _storable(value: Any) -> Any:
+    """`value` with NUL characters shown as ␀: PostgreSQL's JSON cannot hold them; the draft keeps the rest."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\u2400")
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _storable(v) for k, v in value.items()}
+    return value
+
+
 def build_change(data: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
+    """A change from what the panel posted: its key, and the change (None: back to the AI's values).
+
+    See `_build_change`; whatever it keeps is made storable.
+    """
+    key, change = _build_change(data)
+    return key, _storable(change) if change is not None else None
+
+
+def _build_change(data: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
     """A change from what the panel posted: its key, and the change (None: back to the AI's values).
 
     `data` holds op, page_id, kind, item_id (not for add), key (for add), the new values, the
