@@ -202,7 +202,10 @@ def fetch_ahead(user, client: sendai.Client) -> Entry | None:
         task = client.get(*ids).task
     except sendai.SendaiError:
         return None
-    remember(*ids[:2], task, entry.source)
+    if task.status != entry.status:
+        # Only when something changed: remembering locks the entry's row, and a claim made at that
+        # moment (SKIP LOCKED) would pass this task over for the next one.
+        remember(*ids[:2], task, entry.source)
     if task.status == "REVIEWING":
         keep_ahead(user, ids, task)
     return entry
