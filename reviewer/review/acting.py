@@ -243,9 +243,9 @@ def _write_record(
 
 
 def _shows_corrections(task: sendai.Task) -> bool:
+    """Whether the upstream's answer marks any item as corrected or removed (§5)."""
     for page in task.pages:
-        if page.removed or any(i.corrected for group in (page.annotations, page.checkboxes) for i in group):
-            return True
-        if any(i.corrected for group in (page.segments, page.signatures) for i in group):
+        items = (*page.annotations, *page.checkboxes, *page.segments, *page.signatures)
+        if page.removed or any(i.corrected for i in items):
             return True
     return False

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import time
 
 from reviewer.review.models import ActionRecord, CorrectionRecord, Draft
-from tests.browser.conftest import describe, upstream_task
+from tests.browser.conftest import describe, sign_in, upstream_task
 
 TASK = "task_demo_020"
 
@@ -18,6 +19,13 @@ def _first_field(page) -> str:
 
 def _wait_saved(page) -> None:
     page.wait_for_function("() => window.ReviewerCorrections.idle()")
+
+
+def _edit(page, text: str) -> None:
+    """Enter on the selected item, type `text` (it replaces the selected value), wait until it is saved."""
+    page.keyboard.press("Enter")
+    page.keyboard.type(text)
+    _wait_saved(page)
 
 
 def _stored(task_id: str = TASK) -> dict:
@@ -64,17 +72,13 @@ def test_esc_cancels_an_edit_and_u_undoes_a_change(console):
     console.open(TASK)
     page = console.page
     ref = _first_field(page)
-    page.keyboard.press("Enter")
-    page.keyboard.type("typed by mistake")
-    _wait_saved(page)
+    _edit(page, "typed by mistake")
     assert ref in _stored()
     page.keyboard.press("Escape")
     page.wait_for_function("() => document.getElementById('draft-status').textContent.includes('cancelled')")
     _wait_saved(page)
     assert ref not in _stored()
-    page.keyboard.press("Enter")
-    page.keyboard.type("X")
-    _wait_saved(page)
+    _edit(page, "X")
     page.keyboard.press("Enter")
     page.keyboard.press("u")
     page.wait_for_function("() => document.getElementById('draft-status').textContent.includes('Undone')")
@@ -98,8 +102,6 @@ def test_delete_asks_once_then_removes(console):
 
 
 def _wait_for_draft(condition, task_id: str = TASK, tries: int = 100) -> dict:
-    import time
-
     for _ in range(tries):
         changes = _stored(task_id)
         if condition(changes):
@@ -112,9 +114,7 @@ def test_a_draft_survives_an_expired_session(console, live_server):
     console.open(TASK)
     page = console.page
     ref = _first_field(page)
-    page.keyboard.press("Enter")
-    page.keyboard.type("A")
-    _wait_saved(page)
+    _edit(page, "A")
     page.context.clear_cookies()  # the session ends
     page.keyboard.type("B")
     page.wait_for_selector("#draft-alert:not([hidden])")
@@ -122,8 +122,6 @@ def test_a_draft_survives_an_expired_session(console, live_server):
     assert _stored()[ref]["fields"]["content"] == "A"  # the server has what it got (Enter selects the value)
     # Signing in again (here in a second tab) and coming back: the waiting change is saved.
     second = page.context.new_page()
-    from tests.browser.conftest import sign_in
-
     sign_in(second, live_server.url, console.reviewer.username)
     second.close()
     page.evaluate("() => window.dispatchEvent(new Event('focus'))")
@@ -151,9 +149,7 @@ def test_a_draft_survives_an_upstream_outage_and_a_refused_complete(console, set
     console.open(TASK)
     page = console.page
     ref = _first_field(page)
-    page.keyboard.press("Enter")
-    page.keyboard.type("1")
-    _wait_saved(page)
+    _edit(page, "1")
     page.keyboard.press("Enter")
     good = settings.SENDAI_API_URL
     settings.SENDAI_API_URL = "http://127.0.0.1:9"  # nothing listens there
@@ -267,11 +263,6 @@ def test_a_reviewer_corrects_task_016_from_the_keyboard_alone_and_a_lead_sees_it
     console, browser, live_server, people, axe
 ):
     """The issue's "done when": fails validation, corrected by keyboard, completed, seen in the ledger and figures."""
-    from tests.browser.conftest import (
-        PASSWORD,  # noqa: F401 (the lead signs in through the form)
-        sign_in,
-    )
-
     console.open("task_demo_016")
     page = console.page
     page.keyboard.press("c")  # refused: invoice_date missing, total_amount not an amount

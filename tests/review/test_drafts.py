@@ -8,7 +8,7 @@ import pytest
 
 from reviewer.review.models import Draft
 from reviewer.sandbox.models import Status, Task
-from tests.conftest import make_person, make_task
+from tests.conftest import give_key, make_key, make_person, make_task
 from tests.review.conftest import TASK_URL, act_url
 
 DRAFT_URL = TASK_URL + "draft/"
@@ -218,8 +218,6 @@ def test_a_lead_sees_the_unsent_corrections_of_others_and_a_reviewer_does_not(re
     save(reviewer_client)
     other = make_person("otto", "reviewer")
     client.force_login(other)
-    from tests.conftest import give_key, make_key
-
     give_key(other, make_key())
     assert "Unsent corrections by others" not in client.get(TASK_URL).content.decode()
     give_key(people.lead, make_key())
