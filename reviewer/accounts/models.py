@@ -44,6 +44,12 @@ class KeyState(models.TextChoices):
     REJECTED = "rejected", "Rejected by Send.ai"
 
 
+class Theme(models.TextChoices):
+    AUTO = "", "As the system"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+
+
 class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile")
     team_id = models.CharField("default team", max_length=128, blank=True, validators=[ID_VALIDATOR])
@@ -58,6 +64,12 @@ class Profile(models.Model):
     auto_advance = models.BooleanField(
         "move on by myself", default=True, help_text="After completing or discarding a task, open the next one."
     )
+    # The person's own look and language; empty means "follow the browser".
+    theme = models.CharField(max_length=8, choices=Theme.choices, blank=True, default=Theme.AUTO)
+    language = models.CharField(max_length=8, blank=True, default="")
+    # The review screen's view settings (threshold, order, shown kinds, zoom mode), kept as the
+    # review screen writes them; reviewer/review validates what it reads back.
+    review_prefs = models.JSONField(default=dict, blank=True)
 
     class Meta:
         permissions = [
