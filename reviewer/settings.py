@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_htmx",
     "template_partials",
     "reviewer.accounts",
@@ -109,9 +110,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "reviewer.accounts.language.ProfileLanguageMiddleware",
     "reviewer.accounts.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -203,7 +206,15 @@ CORRECTIONS_MODE = envstr("CORRECTIONS_MODE", "complete").strip().lower()
 if CORRECTIONS_MODE not in ("complete", "report", "off"):
     raise ImproperlyConfigured("CORRECTIONS_MODE must be complete, report or off.")
 
-LANGUAGE_CODE = "en-us"
+# Two languages (docs/i18n.md): a signed-in person's choice (Profile.language), else the language
+# cookie, else the browser's Accept-Language. Dates and numbers are formatted for the language;
+# English keeps 24-hour times and ISO dates (reviewer/formats/en). Thousands are grouped only
+# where a figure is shown (number_format(..., force_grouping=True), humanize's intcomma), never
+# in IDs, attributes or URLs.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["reviewer.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 urlpatterns = [
     path("", include("reviewer.front.urls")),
@@ -9,6 +11,9 @@ urlpatterns = [
     path("", include("reviewer.queue.urls")),
     path("", include("reviewer.audit.urls")),
     path("admin/", admin.site.urls),
+    # The strings of static/js/*.js in the page's language (domain djangojs), for gettext() in
+    # scripts; public, as the sign-in page's scripts need them too.
+    path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]
 
 if settings.SANDBOX_ENABLED:
