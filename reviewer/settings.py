@@ -85,6 +85,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+# A refused form means an ended session or a stale page: say so, in the product's look.
+CSRF_FAILURE_VIEW = "reviewer.accounts.middleware.csrf_failure"
 SITE_ROOT = envstr("SITE_ROOT", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -184,6 +186,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # within the window, sign-in is refused until the window has passed.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 15 * 60, minimum=1)
+# The one place that counts and refuses: every sign-in (ours, the admin's) goes through it.
+AUTHENTICATION_BACKENDS = ["reviewer.accounts.throttle.ThrottledModelBackend"]
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = envstr("EMAIL_HOST", "localhost")

@@ -11,27 +11,80 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import render, resolve_url
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import reswap, trigger_client_event
 
 SIGNED_OUT = "Your session has ended: sign in again to go on. Nothing you typed is lost."
+STALE = (
+    "This page is out of date (you signed in again elsewhere, or cookies were cleared): "
+    "reload it to go on. Nothing you typed is lost."
+)
+
+
+def _scripted(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False)) or "application/json" in request.headers.get("Accept", "")
+
+
+def page_of(request: HttpRequest) -> str:
+    """The page a request was made from, as a local path, or "" when it is not ours.
+
+    A form's POST, or a script's request, must not become the `next` of the sign-in page:
+    signing in would then GET an address that only takes POST, or a fragment. The page the
+    person was on is what they come back to.
+    """
+    if request.method in ("GET", "HEAD") and not _scripted(request):
+        return request.get_full_path()
+    page = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or ""
+    if not url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()}):
+        return ""
+    parts = urlsplit(page)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _scripted_answer(status: int, message: str, url: str, **extra) -> HttpResponse:
+    """Tell a script what happened without swapping anything: what was typed stays."""
+    response = JsonResponse({"error": message, "login_url": url, **extra}, status=status)
+    reswap(response, "none")
+    return trigger_client_event(response, "reviewer:signed-out", {"login_url": url, "message": message, **extra})
+
+
+def signed_out(request: HttpRequest) -> HttpResponse:
+    """The answer to a request that needs a sign-in: a script is told, a page is sent to sign in."""
+    login = redirect_to_login(page_of(request) or "/", resolve_url(settings.LOGIN_URL))
+    if _scripted(request):
+        return _scripted_answer(401, SIGNED_OUT, login["Location"], signed_out=True)
+    return login
 
 
 class SignInRequiredMiddleware(LoginRequiredMiddleware):
     def handle_no_permission(self, request: HttpRequest, view_func) -> HttpResponse:
-        scripted = getattr(request, "htmx", False) or "application/json" in request.headers.get("Accept", "")
-        if not scripted:
-            return super().handle_no_permission(request, view_func)
-        page = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or ""
-        if not url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()}):
-            page = ""
-        parts = urlsplit(page)
-        page = parts.path + (f"?{parts.query}" if parts.query else "")
-        login = redirect_to_login(page or "/", resolve_url(self.get_login_url(view_func)))["Location"]
-        response = JsonResponse({"error": SIGNED_OUT, "signed_out": True, "login_url": login}, status=401)
-        reswap(response, "none")
-        return trigger_client_event(response, "reviewer:signed-out", {"login_url": login, "message": SIGNED_OUT})
+        return signed_out(request)
+
+
+def _needs_sign_in(request: HttpRequest) -> bool:
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return True
+    return getattr(view, "login_required", True)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a refused form is the symptom of an ended session or a stale page.
+
+    With the cookies cleared the person is signed out too, and the CSRF check (which runs
+    first) would answer a bare 403: they are sent to sign in as anywhere else. A signed-in
+    person's stale page is told to reload, in the page's own look, or by an event for a script.
+    """
+    if not request.user.is_authenticated and _needs_sign_in(request):
+        return signed_out(request)
+    page = page_of(request) or "/"
+    if _scripted(request):
+        return _scripted_answer(403, STALE, page, stale=True)
+    return render(request, "403_csrf.html", {"page": page}, status=403)
