@@ -2,50 +2,36 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
-from django.core.cache import cache
 
+from reviewer.accounts import throttle
 from reviewer.accounts.models import ID_VALIDATOR, Role
 
 User = get_user_model()
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form, refused for a while after repeated failures.
-
-    Failures are counted in the cache (Redis in production, so every instance
-    shares them) per user name and per client address.
-    """
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": "Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
-    }
-
-    def _counters(self) -> list[str]:
-        username = (self.data.get("username") or "").strip().lower()
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        return [f"login-failures:user:{username}", f"login-failures:addr:{address}"]
+class ThrottledMixin:
+    """Names the throttle on a sign-in form; the counting and refusing happen in
+    `throttle.ThrottledModelBackend`, under every sign-in (this one and the admin's)."""
 
     def clean(self):
-        counters = self._counters()
-        if any((cache.get(c) or 0) >= settings.LOGIN_FAILURE_LIMIT for c in counters):
+        if throttle.sign_in_throttled(self.request, self.data.get("username") or ""):
             raise forms.ValidationError(
-                self.error_messages["throttled"],
+                "Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
                 code="throttled",
                 params={"minutes": max(1, settings.LOGIN_FAILURE_WINDOW // 60)},
             )
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            for counter in counters:
-                cache.add(counter, 0, timeout=settings.LOGIN_FAILURE_WINDOW)
-                try:
-                    cache.incr(counter)
-                except ValueError:  # expired between add and incr
-                    cache.set(counter, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
-            raise
+        return super().clean()
+
+
+class ThrottledAuthenticationForm(ThrottledMixin, AuthenticationForm):
+    """Django's sign-in form, refused for a while after repeated failures per user name or address."""
+
+
+class ThrottledAdminAuthenticationForm(ThrottledMixin, AdminAuthenticationForm):
+    """The Django admin's sign-in form, throttled like ours."""
 
 
 class ApiKeyField(forms.CharField):
