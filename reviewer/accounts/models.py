@@ -12,20 +12,21 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reviewer.accounts import crypto
 from reviewer.sendai.client import ID_PATTERN
 
 ID_VALIDATOR = RegexValidator(
     rf"\A{ID_PATTERN.pattern}\Z",  # the client's rule: what it will send
-    "Use 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit.",
+    _("Use 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit."),
 )
 
 
 class Role(models.TextChoices):
-    REVIEWER = "reviewer", "Reviewer"
-    LEAD = "lead", "Team lead"
-    ADMIN = "admin", "Admin"
+    REVIEWER = "reviewer", _("Reviewer")
+    LEAD = "lead", _("Team lead")
+    ADMIN = "admin", _("Admin")
 
 
 # The permissions each role's group holds (codenames of Profile's permissions).
@@ -37,23 +38,30 @@ ROLE_PERMISSIONS = {
 
 
 class KeyState(models.TextChoices):
-    NONE = "none", "No key"
-    SET = "set", "Set, not verified"
-    VERIFIED = "verified", "Verified: reads and acts"
-    READ_ONLY = "read_only", "Verified: reads only"
-    REJECTED = "rejected", "Rejected by Send.ai"
+    NONE = "none", _("No key")
+    SET = "set", _("Set, not verified")
+    VERIFIED = "verified", _("Verified: reads and acts")
+    READ_ONLY = "read_only", _("Verified: reads only")
+    REJECTED = "rejected", _("Rejected by Send.ai")
 
 
 class Theme(models.TextChoices):
-    AUTO = "", "As the system"
-    LIGHT = "light", "Light"
-    DARK = "dark", "Dark"
+    AUTO = "", _("As the system")
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
+
+
+class Language(models.TextChoices):
+    # Each language is named in itself, so that anyone finds their own.
+    AUTO = "", _("As the browser")
+    ENGLISH = "en", "English"
+    DUTCH = "nl", "Nederlands"
 
 
 class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile")
-    team_id = models.CharField("default team", max_length=128, blank=True, validators=[ID_VALIDATOR])
-    project_id = models.CharField("default project", max_length=128, blank=True, validators=[ID_VALIDATOR])
+    team_id = models.CharField(_("default team"), max_length=128, blank=True, validators=[ID_VALIDATOR])
+    project_id = models.CharField(_("default project"), max_length=128, blank=True, validators=[ID_VALIDATOR])
     encrypted_key = models.TextField(blank=True)
     key_last4 = models.CharField(max_length=4, blank=True)
     key_state = models.CharField(max_length=16, choices=KeyState.choices, default=KeyState.NONE)
@@ -62,21 +70,21 @@ class Profile(models.Model):
     key_checked_at = models.DateTimeField(null=True, blank=True)
     key_last_used_at = models.DateTimeField(null=True, blank=True)
     auto_advance = models.BooleanField(
-        "move on by myself", default=True, help_text="After completing or discarding a task, open the next one."
+        _("move on by myself"), default=True, help_text=_("After completing or discarding a task, open the next one.")
     )
     # The person's own look and language; empty means "follow the browser".
-    theme = models.CharField(max_length=8, choices=Theme.choices, blank=True, default=Theme.AUTO)
-    language = models.CharField(max_length=8, blank=True, default="")
+    theme = models.CharField(_("theme"), max_length=8, choices=Theme.choices, blank=True, default=Theme.AUTO)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, blank=True, default="")
     # The review screen's view settings (threshold, order, shown kinds, zoom mode), kept as the
     # review screen writes them; reviewer/review validates what it reads back.
     review_prefs = models.JSONField(default=dict, blank=True)
 
     class Meta:
         permissions = [
-            ("review_tasks", "Can open and act on tasks"),
-            ("audit_work", "Can see the audit views"),
-            ("release_claims", "Can release other people's claims on tasks"),
-            ("manage_people", "Can manage users, roles and API keys"),
+            ("review_tasks", _("Can open and act on tasks")),
+            ("audit_work", _("Can see the audit views")),
+            ("release_claims", _("Can release other people's claims on tasks")),
+            ("manage_people", _("Can manage users, roles and API keys")),
         ]
 
     def __str__(self) -> str:
@@ -119,11 +127,11 @@ class KeyEvent(models.Model):
     """Who did what to whose key, when. Never the key itself. Append-only."""
 
     class Action(models.TextChoices):
-        SET = "set", "Set"
-        REPLACED = "replaced", "Replaced"
-        REVOKED = "revoked", "Revoked"
-        VERIFIED = "verified", "Verified"
-        ROTATED = "rotated", "Re-encrypted under the newest key"
+        SET = "set", _("Set")
+        REPLACED = "replaced", _("Replaced")
+        REVOKED = "revoked", _("Revoked")
+        VERIFIED = "verified", _("Verified")
+        ROTATED = "rotated", _("Re-encrypted under the newest key")
 
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reviewer.review.models import ActionRecord
 
@@ -20,12 +22,12 @@ class Sample(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     created_by_name = models.CharField(max_length=150)
     created_at = models.DateTimeField(default=timezone.now)
-    reviewer = models.CharField("approved by", max_length=150, blank=True, help_text="Empty: anyone.")
+    reviewer = models.CharField(_("approved by"), max_length=150, blank=True, help_text=_("Empty: anyone."))
     team_id = models.CharField(max_length=128, blank=True)
-    project_id = models.CharField(max_length=128, blank=True, help_text="Empty: every project.")
+    project_id = models.CharField(max_length=128, blank=True, help_text=_("Empty: every project."))
     period_start = models.DateField()
-    period_end = models.DateField(help_text="Inclusive.")
-    size = models.PositiveIntegerField(help_text="The size asked for; fewer items when fewer approvals matched.")
+    period_end = models.DateField(help_text=_("Inclusive."))
+    size = models.PositiveIntegerField(help_text=_("The size asked for; fewer items when fewer approvals matched."))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -36,21 +38,21 @@ class Sample(models.Model):
     @property
     def project_label(self) -> str:
         if not self.project_id:
-            return "every project"
+            return gettext("every project")
         return f"{self.team_id}/{self.project_id}" if self.team_id else self.project_id
 
 
 class Verdict(models.TextChoices):
-    NONE = "", "Not decided"
-    AGREED = "agreed", "Agreed"
-    DISAGREED = "disagreed", "Disagreed"
+    NONE = "", _("Not decided")
+    AGREED = "agreed", _("Agreed")
+    DISAGREED = "disagreed", _("Disagreed")
 
 
 class SampleItem(models.Model):
     """One sampled approval and the lead's verdict on it."""
 
     sample = models.ForeignKey(Sample, models.CASCADE, related_name="items")
-    record = models.ForeignKey(ActionRecord, models.PROTECT, related_name="+", help_text="The approval checked.")
+    record = models.ForeignKey(ActionRecord, models.PROTECT, related_name="+", help_text=_("The approval checked."))
     team_id = models.CharField(max_length=128)
     project_id = models.CharField(max_length=128)
     task_id = models.CharField(max_length=128)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # Entries with these statuses can be handed out (empty: not known yet, confirmed at claim time).
 CLAIMABLE = ("REVIEWING", "")
@@ -18,18 +19,20 @@ CLAIMABLE = ("REVIEWING", "")
 
 class Entry(models.Model):
     class Source(models.TextChoices):
-        LIST = "list", "Task list"
-        WEBHOOK = "webhook", "Notification"
-        IMPORT = "import", "Import"
+        LIST = "list", _("Task list")
+        WEBHOOK = "webhook", _("Notification")
+        IMPORT = "import", _("Import")
 
     team_id = models.CharField(max_length=128)
     project_id = models.CharField(max_length=128)
     task_id = models.CharField(max_length=128)
-    status = models.CharField(max_length=32, blank=True, help_text="The last status seen upstream; empty if unknown.")
+    status = models.CharField(
+        max_length=32, blank=True, help_text=_("The last status seen upstream; empty if unknown.")
+    )
     name = models.CharField(max_length=500, blank=True)
     step_type = models.CharField(max_length=64, blank=True)
     upload_id = models.CharField(max_length=128, blank=True)
-    created_at = models.DateTimeField(help_text="When the task was created upstream, or first seen here.")
+    created_at = models.DateTimeField(help_text=_("When the task was created upstream, or first seen here."))
     seen_at = models.DateTimeField(default=timezone.now)
     source = models.CharField(max_length=16, choices=Source.choices)
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
@@ -47,7 +50,8 @@ class Entry(models.Model):
             ),
             models.Index(fields=["claimed_by"], name="queue_entry_claimed_by"),
         ]
-        verbose_name_plural = "entries"
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
 
     def __str__(self) -> str:
         return f"{self.team_id}/{self.project_id}/{self.task_id}"
@@ -62,18 +66,18 @@ class Entry(models.Model):
 
 class ClaimEvent(models.Model):
     class Kind(models.TextChoices):
-        CLAIMED = "claimed", "Claimed"
-        RELEASED = "released", "Released"
-        EXPIRED = "expired", "Expired"
-        RELEASED_BY_LEAD = "released_by_lead", "Released by a lead"
-        DROPPED = "dropped", "Dropped: no longer in review"
+        CLAIMED = "claimed", _("Claimed")
+        RELEASED = "released", _("Released")
+        EXPIRED = "expired", _("Expired")
+        RELEASED_BY_LEAD = "released_by_lead", _("Released by a lead")
+        DROPPED = "dropped", _("Dropped: no longer in review")
 
     at = models.DateTimeField(default=timezone.now)
     entry = models.ForeignKey(Entry, models.CASCADE, related_name="events")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     username = models.CharField(max_length=150)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    by = models.CharField(max_length=150, blank=True, help_text="Who did it, when not the holder.")
+    by = models.CharField(max_length=150, blank=True, help_text=_("Who did it, when not the holder."))
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -9,26 +9,28 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Action(models.TextChoices):
-    OPEN = "open", "Opened"
-    COMPLETE = "complete", "Complete"
-    DISCARD = "discard", "Discard"
-    REPORT = "report", "Report"
-    APPROVE = "approve", "Approve"
-    DISAPPROVE = "disapprove", "Disapprove"
-    UNLOCK = "unlock", "Unlock"
+    OPEN = "open", pgettext_lazy("action", "Opened")
+    COMPLETE = "complete", pgettext_lazy("action", "Complete")
+    DISCARD = "discard", pgettext_lazy("action", "Discard")
+    REPORT = "report", pgettext_lazy("action", "Report")
+    APPROVE = "approve", pgettext_lazy("action", "Approve")
+    DISAPPROVE = "disapprove", pgettext_lazy("action", "Disapprove")
+    UNLOCK = "unlock", pgettext_lazy("action", "Unlock")
 
 
 class Outcome(models.TextChoices):
-    OK = "ok", "Done"
-    WARNING = "warning", "Done, with a warning"
-    REFUSED = "refused", "Refused by Send.ai"
-    KEY = "key", "Key problem"
-    UNAVAILABLE = "unavailable", "Send.ai unavailable"
-    ERROR = "error", "Unreadable answer"
-    DUPLICATE = "duplicate", "Duplicate, not sent"
+    OK = "ok", _("Done")
+    WARNING = "warning", _("Done, with a warning")
+    REFUSED = "refused", _("Refused by Send.ai")
+    KEY = "key", _("Key problem")
+    UNAVAILABLE = "unavailable", _("Send.ai unavailable")
+    ERROR = "error", _("Unreadable answer")
+    DUPLICATE = "duplicate", _("Duplicate, not sent")
 
 
 class AppendOnly(models.Model):
@@ -60,13 +62,13 @@ class ActionRecord(AppendOnly):
     message = models.TextField(blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
     request_id = models.CharField(max_length=64, blank=True)
-    task_status = models.CharField(max_length=32, blank=True, help_text="The task's status after the attempt.")
-    task_approved = models.BooleanField(null=True, help_text="Whether the task was approved after the attempt.")
+    task_status = models.CharField(max_length=32, blank=True, help_text=_("The task's status after the attempt."))
+    task_approved = models.BooleanField(null=True, help_text=_("Whether the task was approved after the attempt."))
     seconds_on_task = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Seconds since this person last opened the task, for actions."
+        null=True, blank=True, help_text=_("Seconds since this person last opened the task, for actions.")
     )
     correction_count = models.PositiveIntegerField(
-        default=0, help_text="How many corrections the attempt sent (complete, or a report in report mode)."
+        default=0, help_text=_("How many corrections the attempt sent (complete, or a report in report mode).")
     )
 
     class Meta:
@@ -116,8 +118,8 @@ class EntityTally(AppendOnly):
     entity_id = models.CharField(max_length=128)
     items = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)
-    changed_confidence = models.FloatField(default=0.0, help_text="Sum of the AI's confidence over changed items.")
-    unchanged_confidence = models.FloatField(default=0.0, help_text="Sum over the items kept as they were.")
+    changed_confidence = models.FloatField(default=0.0, help_text=_("Sum of the AI's confidence over changed items."))
+    unchanged_confidence = models.FloatField(default=0.0, help_text=_("Sum over the items kept as they were."))
 
     def __str__(self) -> str:
         return f"{self.entity_id}: {self.changed}/{self.items}"
@@ -136,7 +138,7 @@ class Draft(models.Model):
     project_id = models.CharField(max_length=128)
     task_id = models.CharField(max_length=128)
     changes = models.JSONField(default=dict)
-    failures = models.JSONField(default=list, help_text="What the upstream's last validation said failed.")
+    failures = models.JSONField(default=list, help_text=_("What the upstream's last validation said failed."))
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
