@@ -13,7 +13,11 @@ RUN pip install -r requirements.txt
 
 COPY . .
 # collectstatic needs a secret to import the settings; this one exists only in this build step.
-RUN SECRET_KEY=build-only python manage.py collectstatic --noinput --verbosity 0 \
+# The translations are compiled here with Debian's gettext, which does not stay in the image.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gettext \
+    && SECRET_KEY=build-only python manage.py compilemessages --ignore '.*' --verbosity 0 \
+    && apt-get purge -y -qq gettext && apt-get autoremove -y -qq && rm -rf /var/lib/apt/lists/* \
+    && SECRET_KEY=build-only python manage.py collectstatic --noinput --verbosity 0 \
     && useradd --create-home --uid 10001 reviewer \
     && chown -R reviewer /app
 

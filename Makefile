@@ -18,7 +18,7 @@ TEST_FERNET_KEY := dGVzdC1vbmx5LWZlcm5ldC1rZXktMzItYnl0ZXMhISE=
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production FERNET_KEYS=$(TEST_FERNET_KEY) \
 	SANDBOX_ENABLED=True SECURE_COOKIES=False CONN_MAX_AGE=0
 
-.PHONY: demo test test-sqlite test-postgres lint bench install install-dev browser-deps clean
+.PHONY: demo test test-sqlite test-postgres lint bench install install-dev browser-deps system-deps i18n messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ install-dev: $(VENV)/.installed-dev
 	mkdir -p .demo
 	$(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > $@
 
-demo: install .demo/secret_key .demo/fernet_key .demo/webhook_secret
+demo: install i18n .demo/secret_key .demo/fernet_key .demo/webhook_secret
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(BIN)/python manage.py sandbox_seed
@@ -65,18 +65,36 @@ browser-deps: tests/browser/node_modules/.installed
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Translations (docs/i18n.md): Debian's gettext compiles the catalogues (locale/*/LC_MESSAGES/*.po)
+# into the .mo files Django reads; those are built here, never committed.
+I18N_ENV := SECRET_KEY=i18n-only-not-a-secret
+I18N_IGNORE := --ignore '.*' --ignore tests --ignore static-collected
+system-deps:
+	@command -v msgfmt >/dev/null || { \
+		echo "Installing Debian's gettext for the translations"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+
+i18n: install system-deps
+	$(I18N_ENV) $(BIN)/python manage.py compilemessages $(I18N_IGNORE) --verbosity 0
+
+# After marking strings: update the Dutch catalogues (Python and templates; scripts), then
+# translate what is new or fuzzy; tests/test_translations.py fails until it is.
+messages: install system-deps
+	$(I18N_ENV) $(BIN)/python manage.py makemessages --locale nl --domain django
+	$(I18N_ENV) $(BIN)/python manage.py makemessages --locale nl --domain djangojs
+
 tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --silent
 	touch $@
 
-test-sqlite: install-dev browser-deps
+test-sqlite: install-dev browser-deps i18n
 	$(TEST_ENV) $(BIN)/pytest
 
-test-postgres: install-dev browser-deps
+test-postgres: install-dev browser-deps i18n
 	$(TEST_ENV) DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest
 
 # Benchmarks (figures for benchmarks/RESULTS.md, ratios against a reference measured in the same run).
-bench: install-dev browser-deps
+bench: install-dev browser-deps i18n
 	$(TEST_ENV) $(BIN)/pytest benchmarks -p no:randomly -s -q
 
 lint: install-dev
