@@ -189,12 +189,24 @@ LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 15 * 60, minimum=1)
 # The one place that counts and refuses: every sign-in (ours, the admin's) goes through it.
 AUTHENTICATION_BACKENDS = ["reviewer.accounts.throttle.ThrottledModelBackend"]
 
-EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Password-reset mails: at most this many per address, and per client address, within the window.
+PASSWORD_RESET_LIMIT = envint("PASSWORD_RESET_LIMIT", 3, minimum=1)
+PASSWORD_RESET_ADDRESS_LIMIT = envint("PASSWORD_RESET_ADDRESS_LIMIT", 10, minimum=1)
+PASSWORD_RESET_WINDOW = envint("PASSWORD_RESET_WINDOW", 60 * 60, minimum=1)
+
+# Mail (password resets) goes out by SMTP, except under DEBUG, where it is printed to the console.
+# Outside DEBUG the console or locmem backend would put reset links in the server log or nowhere
+# (system check reviewer.accounts.W001).
+EMAIL_BACKEND = envstr("EMAIL_BACKEND").strip() or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10, minimum=1)  # seconds: no outgoing call without a deadline
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "reviewer@localhost")
 
 # Encryption of the users' Send.ai API keys: Fernet keys, newest first (the first

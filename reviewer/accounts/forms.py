@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy as ngettext
 
 from reviewer.accounts import throttle
 from reviewer.accounts.models import ID_VALIDATOR, Role
@@ -18,10 +20,15 @@ class ThrottledMixin:
 
     def clean(self):
         if throttle.sign_in_throttled(self.request, self.data.get("username") or ""):
+            minutes = max(1, settings.LOGIN_FAILURE_WINDOW // 60)
             raise forms.ValidationError(
-                "Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
+                ngettext(
+                    "Too many failed sign-ins. Wait %(minutes)d minute, then try again.",
+                    "Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
+                    minutes,
+                ),
                 code="throttled",
-                params={"minutes": max(1, settings.LOGIN_FAILURE_WINDOW // 60)},
+                params={"minutes": minutes},
             )
         return super().clean()
 
@@ -46,25 +53,27 @@ class ApiKeyField(forms.CharField):
     def validate(self, value: str) -> None:
         super().validate(value)
         if value and any(c.isspace() for c in value):
-            raise forms.ValidationError("An API key has no spaces or line breaks in it.", code="whitespace")
+            raise forms.ValidationError(_("An API key has no spaces or line breaks in it."), code="whitespace")
 
 
 class KeyForm(forms.Form):
-    api_key = ApiKeyField(label="Send.ai API key", help_text="Stored encrypted; never shown again.")
-    team_id = forms.CharField(label="Default team", max_length=128, validators=[ID_VALIDATOR])
-    project_id = forms.CharField(label="Default project", max_length=128, validators=[ID_VALIDATOR])
+    api_key = ApiKeyField(label=_("Send.ai API key"), help_text=_("Stored encrypted; never shown again."))
+    team_id = forms.CharField(label=_("Default team"), max_length=128, validators=[ID_VALIDATOR])
+    project_id = forms.CharField(label=_("Default project"), max_length=128, validators=[ID_VALIDATOR])
 
 
 class PersonForm(forms.Form):
-    email = forms.EmailField(required=False)
-    role = forms.ChoiceField(choices=[("", "No role (cannot sign in to any page)"), *Role.choices], required=False)
-    team_id = forms.CharField(label="Default team", max_length=128, required=False, validators=[ID_VALIDATOR])
-    project_id = forms.CharField(label="Default project", max_length=128, required=False, validators=[ID_VALIDATOR])
-    is_active = forms.BooleanField(label="Active (may sign in)", required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("No role (cannot sign in to any page)")), *Role.choices], required=False
+    )
+    team_id = forms.CharField(label=_("Default team"), max_length=128, required=False, validators=[ID_VALIDATOR])
+    project_id = forms.CharField(label=_("Default project"), max_length=128, required=False, validators=[ID_VALIDATOR])
+    is_active = forms.BooleanField(label=_("Active (may sign in)"), required=False)
 
 
 class NewPersonForm(UserCreationForm):
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.REVIEWER)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.REVIEWER)
 
     class Meta(UserCreationForm.Meta):
         model = User

@@ -4,6 +4,7 @@ from reviewer.accounts import views
 
 urlpatterns = [
     path("accounts/login/", views.login, name="login"),
+    path("accounts/password_reset/", views.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/", views.account, name="account"),
     path("account/preferences/", views.account_prefs, name="account-prefs"),

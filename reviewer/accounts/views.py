@@ -17,13 +17,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviewer.accounts import verify as verification
-from reviewer.accounts.forms import KeyForm, NewPersonForm, PersonForm, ThrottledAuthenticationForm
+from reviewer.accounts.forms import (
+    KeyForm,
+    NewPersonForm,
+    PersonForm,
+    ThrottledAuthenticationForm,
+    ThrottledPasswordResetForm,
+)
 from reviewer.accounts.models import KeyEvent, Profile
 from reviewer.accounts.roles import profile_of, role_of, set_role
 
 User = get_user_model()
 
 login = auth_views.LoginView.as_view(form_class=ThrottledAuthenticationForm, redirect_authenticated_user=True)
+password_reset = auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm)
 
 
 def _people_admin(request: HttpRequest) -> None:
