@@ -12,7 +12,8 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 # secret; the lead's key lists the tasks of an upload that an event announces.
 DEMO_ENV := SECRET_KEY_FILE=.demo/secret_key FERNET_KEYS_FILE=.demo/fernet_key SANDBOX_ENABLED=True SECURE_COOKIES=False \
 	SANDBOX_WEBHOOK_URL=http://127.0.0.1:8000/webhooks/sendai/ SANDBOX_WEBHOOK_SECRET_FILE=.demo/webhook_secret \
-	WEBHOOK_SECRET_FILE=.demo/webhook_secret QUEUE_SYNC_USER=lead
+	WEBHOOK_SECRET_FILE=.demo/webhook_secret QUEUE_SYNC_USER=lead \
+	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend SILENCED_SYSTEM_CHECKS=reviewer.accounts.W001
 TEST_FERNET_KEY := dGVzdC1vbmx5LWZlcm5ldC1rZXktMzItYnl0ZXMhISE=
 # CONN_MAX_AGE=0: a live-server thread must not keep a connection that blocks dropping the test database.
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production FERNET_KEYS=$(TEST_FERNET_KEY) \

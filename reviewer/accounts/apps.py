@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
         from django.contrib import admin
         from django.contrib.auth import get_user_model
 
+        from reviewer.accounts import checks  # noqa: F401 (registers them)
         from reviewer.accounts.forms import ThrottledAdminAuthenticationForm
         from reviewer.accounts.roles import create_profile, ensure_role_groups
 

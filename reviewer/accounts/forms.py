@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy as ngettext
+from django.utils.translation import ngettext
 
 from reviewer.accounts import throttle
 from reviewer.accounts.models import ID_VALIDATOR, Role
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 
 class ThrottledMixin:
@@ -39,6 +42,19 @@ class ThrottledAuthenticationForm(ThrottledMixin, AuthenticationForm):
 
 class ThrottledAdminAuthenticationForm(ThrottledMixin, AdminAuthenticationForm):
     """The Django admin's sign-in form, throttled like ours."""
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending at most PASSWORD_RESET_LIMIT mails per address and
+    PASSWORD_RESET_ADDRESS_LIMIT per client address in a window. The page answers the same
+    whether a mail went out or not, as Django's does for an unknown address."""
+
+    def save(self, *args, request=None, **kwargs) -> None:
+        email = self.cleaned_data["email"]
+        if not throttle.reset_mail_allowed(request, email):
+            logger.warning("password reset: limit reached for %s from %s", email, throttle.address_of(request))
+            return
+        super().save(*args, request=request, **kwargs)  # a mail that fails is logged by Django
 
 
 class ApiKeyField(forms.CharField):

@@ -23,9 +23,11 @@ def _keys(kind: str, name: str, request) -> list[str]:
     return [f"{kind}:name:{(name or '').strip().lower()}", f"{kind}:addr:{address_of(request)}"]
 
 
-def exceeded(kind: str, name: str, request, limit: int) -> bool:
-    """Whether the name or the address has reached `limit` within the current window."""
-    return any((cache.get(key) or 0) >= limit for key in _keys(kind, name, request))
+def exceeded(kind: str, name: str, request, limit: int, address_limit: int | None = None) -> bool:
+    """Whether the name has reached `limit`, or the address `address_limit` (default: the same),
+    within the current window."""
+    by_name, by_address = (cache.get(key) or 0 for key in _keys(kind, name, request))
+    return by_name >= limit or by_address >= (limit if address_limit is None else address_limit)
 
 
 def count(kind: str, name: str, request, window: int) -> None:
@@ -39,6 +41,18 @@ def count(kind: str, name: str, request, window: int) -> None:
 
 def sign_in_throttled(request, username: str) -> bool:
     return exceeded("login-failures", username, request, settings.LOGIN_FAILURE_LIMIT)
+
+
+def reset_mail_allowed(request, email: str) -> bool:
+    """Whether one more password-reset mail may go to `email` for this client; counts it if so.
+
+    Counted whether or not the address belongs to anyone, so the limit tells nothing either.
+    """
+    limits = (settings.PASSWORD_RESET_LIMIT, settings.PASSWORD_RESET_ADDRESS_LIMIT)
+    if exceeded("reset-mails", email, request, *limits):
+        return False
+    count("reset-mails", email, request, settings.PASSWORD_RESET_WINDOW)
+    return True
 
 
 class ThrottledModelBackend(ModelBackend):
