@@ -13,6 +13,7 @@ import contextlib
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reviewer import sendai
 from reviewer.accounts.models import KeyEvent, KeyState, Profile
@@ -34,8 +35,11 @@ def check_key(raw: str, team: str, project: str) -> Verdict:
         except sendai.NotFound:
             return Verdict(
                 KeyState.SET,
-                f"Send.ai accepted the key, but it has no access to project {project} of team {team}, "
-                "or they do not exist. Check the default team and project.",
+                _(
+                    "Send.ai accepted the key, but it has no access to project %(project)s of team %(team)s, "
+                    "or they do not exist. Check the default team and project."
+                )
+                % {"project": project, "team": team},
             )
         except sendai.ListingUnavailable:
             with contextlib.suppress(sendai.NotFound):
@@ -45,22 +49,22 @@ def check_key(raw: str, team: str, project: str) -> Verdict:
         except (sendai.NotFound, sendai.Refused):
             pass
         except sendai.MissingScope:
-            return Verdict(KeyState.READ_ONLY, "The key works for reading only: it lacks the task.edit scope.")
+            return Verdict(KeyState.READ_ONLY, _("The key works for reading only: it lacks the task.edit scope."))
     except sendai.InvalidKey:
-        return Verdict(KeyState.REJECTED, "Send.ai rejected the key: it is unknown or revoked.")
+        return Verdict(KeyState.REJECTED, _("Send.ai rejected the key: it is unknown or revoked."))
     except sendai.MissingScope:
-        return Verdict(KeyState.REJECTED, "The key cannot read tasks: it lacks the task.read scope.")
+        return Verdict(KeyState.REJECTED, _("The key cannot read tasks: it lacks the task.read scope."))
     except (sendai.Unavailable, sendai.ProtocolError) as e:
-        return Verdict(None, f"Send.ai could not be reached, so the key was not checked. {e}")
-    return Verdict(KeyState.VERIFIED, "The key works for reading and acting.")
+        return Verdict(None, _("Send.ai could not be reached, so the key was not checked. %(reason)s") % {"reason": e})
+    return Verdict(KeyState.VERIFIED, _("The key works for reading and acting."))
 
 
 def verify(profile: Profile, actor) -> Verdict:
     """Check the profile's key, store the verdict and record it."""
     if not profile.has_key:
-        return Verdict(None, "There is no key to verify.")
+        return Verdict(None, _("There is no key to verify."))
     if not (profile.team_id and profile.project_id):
-        return Verdict(None, "Set a default team and project first: the key is checked against them.")
+        return Verdict(None, _("Set a default team and project first: the key is checked against them."))
     verdict = check_key(profile.api_key(), profile.team_id, profile.project_id)
     if verdict.state:
         profile.key_state = verdict.state

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviewer.accounts import verify as verification
@@ -35,7 +36,7 @@ password_reset = auth_views.PasswordResetView.as_view(form_class=ThrottledPasswo
 
 def _people_admin(request: HttpRequest) -> None:
     if not request.user.has_perm("accounts.manage_people"):
-        raise PermissionDenied("Only admins manage people and their keys.")
+        raise PermissionDenied(_("Only admins manage people and their keys."))
 
 
 def _person(request: HttpRequest, user_id: int):
@@ -46,12 +47,13 @@ def _person(request: HttpRequest, user_id: int):
 
 def _own_keys_allowed(request: HttpRequest) -> None:
     if not settings.ALLOW_SELF_SERVICE_KEYS and not request.user.has_perm("accounts.manage_people"):
-        raise PermissionDenied("Only an admin can set your Send.ai API key.")
+        raise PermissionDenied(_("Only an admin can set your Send.ai API key."))
 
 
 def _save_key(request: HttpRequest, user, form: KeyForm) -> None:
     profile = profile_of(user)
-    action = KeyEvent.Action.REPLACED if profile.has_key else KeyEvent.Action.SET
+    replaced = profile.has_key
+    action = KeyEvent.Action.REPLACED if replaced else KeyEvent.Action.SET
     with transaction.atomic():
         profile.set_key(form.cleaned_data["api_key"], by=request.user)
         profile.team_id = form.cleaned_data["team_id"]
@@ -59,7 +61,11 @@ def _save_key(request: HttpRequest, user, form: KeyForm) -> None:
         profile.save()
         KeyEvent.record(request.user, user, action)
     verdict = verification.verify(profile, request.user)
-    messages.info(request, f"Key {action.label.lower()} (ending in {profile.key_last4}). {verdict.sentence}")
+    if replaced:
+        saved = _("Key replaced (ending in %(last4)s).") % {"last4": profile.key_last4}
+    else:
+        saved = _("Key set (ending in %(last4)s).") % {"last4": profile.key_last4}
+    messages.info(request, f"{saved} {verdict.sentence}")
 
 
 @require_GET
@@ -79,7 +85,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
             user = form.save()
             set_role(user, form.cleaned_data["role"])
             profile_of(user)
-        messages.success(request, f"{user.username} can now sign in.")
+        messages.success(request, _("%(username)s can now sign in.") % {"username": user.username})
         return redirect("person", user_id=user.pk)
     return render(request, "accounts/person_new.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -92,7 +98,7 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if user == request.user and (form.cleaned_data["role"] != "admin" or not form.cleaned_data["is_active"]):
-            form.add_error(None, "You cannot take away your own admin role or deactivate yourself.")
+            form.add_error(None, _("You cannot take away your own admin role or deactivate yourself."))
         else:
             with transaction.atomic():
                 user.email = form.cleaned_data["email"]
@@ -102,7 +108,7 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
                 profile.team_id = form.cleaned_data["team_id"]
                 profile.project_id = form.cleaned_data["project_id"]
                 profile.save(update_fields=["team_id", "project_id"])
-            messages.success(request, f"Saved {user.username}.")
+            messages.success(request, _("Saved %(username)s.") % {"username": user.username})
             return redirect("person", user_id=user.pk)
     return _person_page(request, user, form, KeyForm(initial=initial))
 
@@ -157,13 +163,13 @@ def person_key_verify(request: HttpRequest, user_id: int) -> HttpResponse:
 def _revoke(request: HttpRequest, user) -> None:
     profile = profile_of(user)
     if not profile.has_key:
-        messages.info(request, "There was no key to revoke.")
+        messages.info(request, _("There was no key to revoke."))
         return
     with transaction.atomic():
         profile.revoke_key()
         profile.save()
         KeyEvent.record(request.user, user, KeyEvent.Action.REVOKED)
-    messages.success(request, "The key was removed from Reviewer. Revoke it in Send.ai too if it leaked.")
+    messages.success(request, _("The key was removed from Reviewer. Revoke it in Send.ai too if it leaked."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -189,7 +195,7 @@ def account_prefs(request: HttpRequest) -> HttpResponse:
     profile = profile_of(request.user)
     profile.auto_advance = request.POST.get("auto_advance") == "on"
     profile.save(update_fields=["auto_advance"])
-    messages.success(request, "Saved your preferences.")
+    messages.success(request, _("Saved your preferences."))
     return redirect("account")
 
 
