@@ -18,10 +18,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django_htmx.http import reswap, trigger_client_event
 
-SIGNED_OUT = "Your session has ended: sign in again to go on. Nothing you typed is lost."
-STALE = (
+SIGNED_OUT = _("Your session has ended: sign in again to go on. Nothing you typed is lost.")
+STALE = _(
     "This page is out of date (you signed in again elsewhere, or cookies were cleared): "
     "reload it to go on. Nothing you typed is lost."
 )
@@ -49,6 +50,7 @@ def page_of(request: HttpRequest) -> str:
 
 def _scripted_answer(status: int, message: str, url: str, **extra) -> HttpResponse:
     """Tell a script what happened without swapping anything: what was typed stays."""
+    message = str(message)  # in the request's language
     response = JsonResponse({"error": message, "login_url": url, **extra}, status=status)
     reswap(response, "none")
     return trigger_client_event(response, "reviewer:signed-out", {"login_url": url, "message": message, **extra})
