@@ -6,6 +6,8 @@ called first in every view of that resource.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -30,7 +32,21 @@ from reviewer.accounts.roles import profile_of, role_of, set_role
 
 User = get_user_model()
 
-login = auth_views.LoginView.as_view(form_class=ThrottledAuthenticationForm, redirect_authenticated_user=True)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in page; a signed-in person is sent on to `next`, or, when `next` is the
+    sign-in page itself (which Django refuses as a loop, with a 500), to the start page."""
+
+    form_class = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        url = super().get_redirect_url()
+        return "" if url and urlsplit(url).path == self.request.path else url
+
+
+login = LoginView.as_view()
 password_reset = auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm)
 
 

@@ -75,3 +75,18 @@ def test_a_password_reset_mail_is_sent(client, people, mailoutbox):
     [mail] = mailoutbox
     assert "/accounts/reset/" in mail.body
     assert mail.subject == "Reset your Reviewer password"
+
+
+@pytest.mark.parametrize(
+    "next_url", ["/accounts/login/", "/accounts/login/?next=/accounts/login/", "http://testserver/accounts/login/"]
+)
+def test_a_signed_in_person_sent_back_to_the_sign_in_page_lands_on_the_start_page(client, people, next_url):
+    client.force_login(people.reviewer)
+    response = client.get("/accounts/login/", {"next": next_url})
+    assert (response.status_code, response["Location"]) == (302, "/")
+
+
+def test_a_signed_in_person_goes_on_to_next(client, people):
+    client.force_login(people.reviewer)
+    response = client.get("/accounts/login/", {"next": "/queue/"})
+    assert (response.status_code, response["Location"]) == (302, "/queue/")
