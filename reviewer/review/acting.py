@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from reviewer import sendai
 from reviewer.accounts.crypto import UndecryptableKey
@@ -29,12 +31,12 @@ from reviewer.review.records import record_action
 MOVE_ON = ("complete", "discard")  # actions that end a review
 CORRECTIONS_ISSUE = sendai.Issue("Corrections", "corrections")
 DONE = {
-    "complete": "Completed: Send.ai is processing the task.",
-    "discard": "Discarded.",
-    "report": "Report sent.",
-    "approve": "Approved: the task joins the training data.",
-    "disapprove": "Disapproved: the task leaves the training data.",
-    "unlock": "Unlocked: the task is back in review.",
+    "complete": gettext_lazy("Completed: Send.ai is processing the task."),
+    "discard": gettext_lazy("Discarded."),
+    "report": gettext_lazy("Report sent."),
+    "approve": gettext_lazy("Approved: the task joins the training data."),
+    "disapprove": gettext_lazy("Disapproved: the task leaves the training data."),
+    "unlock": gettext_lazy("Unlocked: the task is back in review."),
 }
 
 
@@ -49,21 +51,21 @@ class KeyProblem(Exception):
 def client_for(profile: Profile) -> sendai.Client:
     """The person's client; KeyProblem when they have no key that could work."""
     if not profile.has_key:
-        raise KeyProblem("You have no Send.ai API key in Reviewer yet.")
+        raise KeyProblem(_("You have no Send.ai API key in Reviewer yet."))
     if profile.key_state == KeyState.REJECTED:
-        raise KeyProblem("Send.ai rejected your API key the last time it was used.")
+        raise KeyProblem(_("Send.ai rejected your API key the last time it was used."))
     try:
         return sendai.Client(profile.api_key())
     except UndecryptableKey:
-        raise KeyProblem("Your stored key can no longer be read by Reviewer.") from None
+        raise KeyProblem(_("Your stored key can no longer be read by Reviewer.")) from None
 
 
 def key_failed(profile: Profile, error: sendai.SendaiError) -> str:
     """What a 401 or 403 means for the person; a 401 marks the key rejected."""
     if isinstance(error, sendai.InvalidKey):
         Profile.objects.filter(pk=profile.pk).update(key_state=KeyState.REJECTED)
-        return "Send.ai rejected your API key: it is unknown or has been revoked."
-    return "Your API key lacks the scope this needs (task.read to open tasks, task.edit to act)."
+        return _("Send.ai rejected your API key: it is unknown or has been revoked.")
+    return _("Your API key lacks the scope this needs (task.read to open tasks, task.edit to act).")
 
 
 def held_by_other(entry: Entry | None, user) -> str | None:
@@ -71,8 +73,11 @@ def held_by_other(entry: Entry | None, user) -> str | None:
     holder = entry.holder() if entry else None
     if holder is None or holder.pk == user.pk:
         return None
-    since = timezone.localtime(entry.claimed_at).strftime("%H:%M")
-    return f"{holder.get_username()} is working on this task (since {since} UTC); you can only look."
+    since = formats.time_format(timezone.localtime(entry.claimed_at), "TIME_FORMAT")
+    return _("%(username)s is working on this task (since %(time)s UTC); you can only look.") % {
+        "username": holder.get_username(),
+        "time": since,
+    }
 
 
 @dataclass
@@ -135,8 +140,8 @@ def perform(
         return Attempt(action, "error", str(e), status=400, code="draft")
     changes = list(draft.changes.values()) if operations else []
     if token and not cache.add(f"action-token:{user.pk}:{token}", 1, timeout=3600):
-        record(Outcome.DUPLICATE, message="Sent twice; the repeat was dropped.")
-        return Attempt(action, "info", "That was sent already; it was not sent again.")
+        record(Outcome.DUPLICATE, message=_("Sent twice; the repeat was dropped."))
+        return Attempt(action, "info", _("That was sent already; it was not sent again."))
     try:
         if action == "report":
             result = client.report(*ids, issues or [], message)
@@ -161,7 +166,7 @@ def perform(
     except (sendai.Unavailable, sendai.ProtocolError) as e:
         outcome = Outcome.UNAVAILABLE if isinstance(e, sendai.Unavailable) else Outcome.ERROR
         record(outcome, e.request_id, status=e.status, message=str(e))
-        kept = " Your corrections are kept." if changes else ""
+        kept = " " + _("Your corrections are kept.") if changes else ""
         return Attempt(action, "error", str(e) + kept, status=503, retry=True, request_id=e.request_id or "")
     _write_record(user, ids, action, started, result, changes if action == "complete" else [])
     if action == "complete" and draft is not None and (changes or not draft.changes):
@@ -170,12 +175,16 @@ def perform(
         claims.remember(ids[0], ids[1], result.task, entry.source)  # first the status, then the claim
         if action in MOVE_ON:
             claims.release(entry.pk, user)
-    text = result.warning or DONE[action]
+    text = result.warning or str(DONE[action])
     if changes and not result.warning:
         count = len(changes)
-        text = f"Completed with {count} correction{'s' if count != 1 else ''}: Send.ai is processing the task."
+        text = ngettext(
+            "Completed with %(count)s correction: Send.ai is processing the task.",
+            "Completed with %(count)s corrections: Send.ai is processing the task.",
+            count,
+        ) % {"count": count}
         if settings.CORRECTIONS_MODE == "complete" and not _shows_corrections(result.task):
-            text += " Send.ai's answer does not show them, though: check that it takes corrections."
+            text += " " + _("Send.ai's answer does not show them, though: check that it takes corrections.")
     level = "warning" if result.warning else "success"
     return Attempt(
         action, level, text, task=result.task, done=True, request_id=result.request_id, corrections=len(changes)
@@ -188,18 +197,18 @@ def _refused(user, ids, action: str, draft: Draft | None, e: sendai.Refused) -> 
         corrections.remember_failures(user, ids, e.failures)
         attempt.failures = e.failures
         if draft is not None and draft.changes:
-            attempt.text += " Your corrections are kept: fix what is marked and complete again."
+            attempt.text += " " + _("Your corrections are kept: fix what is marked and complete again.")
     elif isinstance(e, sendai.CorrectionsRefused) and draft is not None:
         if e.unsupported:
-            attempt.text += (
-                " Your corrections are kept. An admin can set CORRECTIONS_MODE=report so that they"
+            attempt.text += " " + _(
+                "Your corrections are kept. An admin can set CORRECTIONS_MODE=report so that they"
                 " reach Send.ai as a report before a plain complete."
             )
         else:
             corrections.mark_refused(draft, e.index, e.upstream_message or str(e))
-            attempt.text += " Your corrections are kept: the one Send.ai refused is marked."
+            attempt.text += " " + _("Your corrections are kept: the one Send.ai refused is marked.")
     elif e.code == "invalid_status" and draft is not None and draft.changes:
-        attempt.text += " Your corrections are kept."
+        attempt.text += " " + _("Your corrections are kept.")
     return attempt
 
 

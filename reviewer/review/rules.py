@@ -6,6 +6,8 @@ offered, why. `None` means the action is available.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from reviewer import sendai
 
 FINISHED = ("COMPLETED", "DISCARDED", "FILTERED")
@@ -16,26 +18,31 @@ def unavailable_because(task: sendai.Task) -> dict[str, str | None]:
     processing = status == "PROCESSING"
     reviewing = status == "REVIEWING"
     return {
-        "complete": None if reviewing else f"Only tasks in review can be completed; this one is {status}.",
-        "discard": None if reviewing else f"Only tasks in review can be discarded; this one is {status}.",
+        "complete": None
+        if reviewing
+        else _("Only tasks in review can be completed; this one is %(status)s.") % {"status": status},
+        "discard": None
+        if reviewing
+        else _("Only tasks in review can be discarded; this one is %(status)s.") % {"status": status},
         "approve": (
-            "A task cannot be approved while it is processing."
+            _("A task cannot be approved while it is processing.")
             if processing
-            else "This task is already approved."
+            else _("This task is already approved.")
             if task.approved
             else None
         ),
         "disapprove": (
-            "A task cannot be disapproved while it is processing."
+            _("A task cannot be disapproved while it is processing.")
             if processing
-            else "This task is not approved."
+            else _("This task is not approved.")
             if not task.approved
             else None
         ),
         "unlock": (
-            f"Only COMPLETED, DISCARDED or FILTERED tasks can be unlocked; this one is {status}."
+            _("Only COMPLETED, DISCARDED or FILTERED tasks can be unlocked; this one is %(status)s.")
+            % {"status": status}
             if status not in FINISHED
-            else "This task has been exported and can no longer be unlocked."
+            else _("This task has been exported and can no longer be unlocked.")
             if task.exported_at
             else None
         ),
