@@ -26,7 +26,9 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from reviewer import sendai
 from reviewer.review.models import Draft, EntityTally
@@ -48,14 +50,38 @@ REQUIRED_TO_ADD = {
 MAX_CONTENT = 2000
 MAX_POINTS = 100
 MAX_OPERATIONS = 5000
-KIND_NAMES = {"annotation": "field", "checkbox": "checkbox", "segment": "segment", "signature": "signature"}
+KIND_NAMES = {
+    "annotation": pgettext_lazy("kind of item", "field"),
+    "checkbox": pgettext_lazy("kind of item", "checkbox"),
+    "segment": pgettext_lazy("kind of item", "segment"),
+    "signature": pgettext_lazy("kind of item", "signature"),
+}
+# A whole sentence per kind, since the article and the word order differ between languages.
+NO_SUCH_FIELD = {
+    "annotation": gettext_lazy("a field has no such field."),
+    "checkbox": gettext_lazy("a checkbox has no such field."),
+    "segment": gettext_lazy("a segment has no such field."),
+    "signature": gettext_lazy("a signature has no such field."),
+}
+NEEDED_TO_ADD = {
+    "annotation": gettext_lazy("is needed for a new field."),
+    "checkbox": gettext_lazy("is needed for a new checkbox."),
+    "segment": gettext_lazy("is needed for a new segment."),
+    "signature": gettext_lazy("is needed for a new signature."),
+}
+
+
+def _number_shown(value: float) -> str:
+    """A coordinate or size as a person reads it in their language: 12.5 or 12,5; 300, not 300.0."""
+    return formats.number_format(int(value) if float(value).is_integer() else value)
 
 
 class CorrectionError(ValueError):
     """A value the contract would refuse; `field` names it."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        message = str(message)
+        super().__init__(_("%(field)s: %(problem)s") % {"field": field, "problem": message})
         self.field = field
         self.message = message
 
@@ -69,15 +95,22 @@ class DraftError(Exception):
 
 def check_content(value: Any) -> str:
     if not isinstance(value, str):
-        raise CorrectionError("content", "must be text.")
+        raise CorrectionError("content", _("must be text."))
     if len(value) > MAX_CONTENT:
-        raise CorrectionError("content", f"at most {MAX_CONTENT:,} characters ({len(value):,} given).")
+        raise CorrectionError(
+            "content",
+            _("at most %(limit)s characters (%(count)s given).")
+            % {
+                "limit": formats.number_format(MAX_CONTENT, force_grouping=True),
+                "count": formats.number_format(len(value), force_grouping=True),
+            },
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise CorrectionError("content", "contains characters that are not valid Unicode.") from None
+        raise CorrectionError("content", _("contains characters that are not valid Unicode.")) from None
     if any(unicodedata.category(c) == "Cc" for c in value):
-        raise CorrectionError("content", "must be one line without control characters (no tabs or line breaks).")
+        raise CorrectionError("content", _("must be one line without control characters (no tabs or line breaks)."))
     return value
 
 
@@ -86,7 +119,7 @@ def check_entity(value: Any) -> str:
         return sendai.check_id(value.strip() if isinstance(value, str) else value, "entity")
     except sendai.InvalidId:
         raise CorrectionError(
-            "entity_id", "use 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or a digit."
+            "entity_id", _("use 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or a digit.")
         ) from None
 
 
@@ -95,9 +128,9 @@ def _number(value: Any, field: str) -> float:
         try:
             value = float(value.strip())
         except ValueError:
-            raise CorrectionError(field, "must be a number.") from None
+            raise CorrectionError(field, _("must be a number.")) from None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise CorrectionError(field, "must be a number.")
+        raise CorrectionError(field, _("must be a number."))
     return float(value)
 
 
@@ -106,11 +139,20 @@ def check_position(top: Any, left: Any, size: tuple[float, float]) -> tuple[floa
     if top in (None, "") and left in (None, ""):
         return None, None
     if top in (None, "") or left in (None, ""):
-        raise CorrectionError("top", "give both the top and the left of the line, or neither.")
+        raise CorrectionError("top", _("give both the top and the left of the line, or neither."))
     top, left = _number(top, "top"), _number(left, "left_of_line")
     width, height = size
     if not (0 <= left <= width and 0 <= top <= height):
-        raise CorrectionError("top", f"({left:g}, {top:g}) is outside the page ({width:g} × {height:g}).")
+        raise CorrectionError(
+            "top",
+            _("(%(left)s, %(top)s) is outside the page (%(width)s × %(height)s).")
+            % {
+                "left": _number_shown(left),
+                "top": _number_shown(top),
+                "width": _number_shown(width),
+                "height": _number_shown(height),
+            },
+        )
     return round(top, 1), round(left, 1)
 
 
@@ -119,21 +161,24 @@ def check_polygon(value: Any, size: tuple[float, float]) -> list[list[float]]:
         try:
             value = json.loads(value)
         except (ValueError, RecursionError):
-            raise CorrectionError("coordinates", "must be a list of [x, y] points.") from None
+            raise CorrectionError("coordinates", _("must be a list of [x, y] points.")) from None
     if not isinstance(value, list) or not 3 <= len(value) <= MAX_POINTS:
-        raise CorrectionError("coordinates", f"a polygon needs 3 to {MAX_POINTS} points.")
+        raise CorrectionError("coordinates", _("a polygon needs 3 to %(most)s points.") % {"most": MAX_POINTS})
     width, height = size
     points = []
     for point in value:
         if not (isinstance(point, list) and len(point) == 2):
-            raise CorrectionError("coordinates", "each point must be a pair of numbers [x, y].")
+            raise CorrectionError("coordinates", _("each point must be a pair of numbers [x, y]."))
         x, y = _number(point[0], "coordinates"), _number(point[1], "coordinates")
         if not (0 <= x <= width and 0 <= y <= height):
-            raise CorrectionError("coordinates", f"the point ({x:g}, {y:g}) is outside the page.")
+            raise CorrectionError(
+                "coordinates",
+                _("the point (%(x)s, %(y)s) is outside the page.") % {"x": _number_shown(x), "y": _number_shown(y)},
+            )
         points.append([round(x, 1), round(y, 1)])
     area = sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(points, points[1:] + points[:1], strict=True))
     if abs(area) < 1:
-        raise CorrectionError("coordinates", "the points lie on one line: a polygon needs an area.")
+        raise CorrectionError("coordinates", _("the points lie on one line: a polygon needs an area."))
     return points
 
 
@@ -144,7 +189,7 @@ def check_checked(value: Any) -> bool:
         return True
     if value in ("false", "off", "0", ""):
         return False
-    raise CorrectionError("checked", "must be ticked or not.")
+    raise CorrectionError("checked", _("must be ticked or not."))
 
 
 def clean_values(kind: str, values: dict[str, Any], size: tuple[float, float]) -> dict[str, Any]:
@@ -152,7 +197,7 @@ def clean_values(kind: str, values: dict[str, Any], size: tuple[float, float]) -
     allowed = FIELDS[kind]
     unknown = sorted(set(values) - set(allowed))
     if unknown:
-        raise CorrectionError(unknown[0], f"a {KIND_NAMES[kind]} has no such field.")
+        raise CorrectionError(unknown[0], NO_SUCH_FIELD[kind])
     out: dict[str, Any] = {}
     if "content" in values:
         out["content"] = check_content(values["content"])
@@ -231,14 +276,14 @@ def _build_change(data: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
     """
     op, kind = data.get("op"), data.get("kind")
     if op not in OPS:
-        raise CorrectionError("op", "must be update, remove or add.")
+        raise CorrectionError("op", _("must be update, remove or add."))
     if kind not in KINDS:
-        raise CorrectionError("kind", "must be annotation, checkbox, segment or signature.")
+        raise CorrectionError("kind", _("must be annotation, checkbox, segment or signature."))
     page_id = _id(data.get("page_id"), "page_id", "page")
     if op == "add":
         key = str(data.get("key") or "")
         if not (key.startswith("new/") and 5 <= len(key) <= 64 and key[4:].replace("-", "").isalnum()):
-            raise CorrectionError("key", "an added item needs a key of the form new/<letters and digits>.")
+            raise CorrectionError("key", _("an added item needs a key of the form new/<letters and digits>."))
         item_id = ""
     else:
         item_id = _id(data.get("item_id"), "item_id", "item")
@@ -258,7 +303,7 @@ def _build_change(data: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
         if op == "add":
             missing = [f for f in REQUIRED_TO_ADD[kind] if f not in clean]
             if missing:
-                raise CorrectionError(missing[0], "is needed for a new " + KIND_NAMES[kind] + ".")
+                raise CorrectionError(missing[0], NEEDED_TO_ADD[kind])
     except CorrectionError as e:
         clean = {f: v for f, v in values.items() if isinstance(v, str | bool | int | float | list | None)}
         change["error"] = str(e)
@@ -284,7 +329,9 @@ def _id(value: Any, field: str, kind: str) -> str:
     try:
         return sendai.check_id(value, kind)
     except sendai.InvalidId:
-        raise CorrectionError(field, f"not a valid {kind} ID.") from None
+        raise CorrectionError(
+            field, _("not a valid page ID.") if kind == "page" else _("not a valid item ID.")
+        ) from None
 
 
 def _original(value: Any) -> dict[str, Any]:
@@ -353,11 +400,20 @@ def operations(draft: Draft | None) -> list[dict[str, Any]]:
     if broken:
         count = len(broken)
         raise DraftError(
-            f"{count} correction{'s' if count != 1 else ''} {'have' if count != 1 else 'has'} a value that "
-            "Send.ai would refuse (marked in the list); fix or undo it, then complete."
+            ngettext(
+                "%(count)s correction has a value that Send.ai would refuse (marked in the list); "
+                "fix or undo it, then complete.",
+                "%(count)s corrections have a value that Send.ai would refuse (marked in the list); "
+                "fix or undo them, then complete.",
+                count,
+            )
+            % {"count": count}
         )
     if len(draft.changes) > MAX_OPERATIONS:
-        raise DraftError(f"A task takes at most {MAX_OPERATIONS:,} corrections at once.")
+        raise DraftError(
+            _("A task takes at most %(limit)s corrections at once.")
+            % {"limit": formats.number_format(MAX_OPERATIONS, force_grouping=True)}
+        )
     out = []
     for change in draft.changes.values():
         op = {"op": change["op"], "page_id": change["page_id"], "kind": change["kind"]}
@@ -380,11 +436,12 @@ def describe(change: dict[str, Any]) -> str:
     if kind == "annotation" and change.get("entity_id"):
         name = change["entity_id"]
     else:
-        name = f"{KIND_NAMES[kind]} {change.get('item_id') or '(new)'}"
+        name = f"{KIND_NAMES[kind]} {change.get('item_id') or _('(new)')}"
     if op == "remove":
-        return f"{name}: removed"
+        return _("%(name)s: removed") % {"name": name}
     if op == "add":
-        return f"{name}: added, " + ", ".join(f"{f} {_shown(v)}" for f, v in change["item"].items())
+        values = ", ".join(f"{f} {_shown(v)}" for f, v in change["item"].items())
+        return _("%(name)s: added, %(values)s") % {"name": name, "values": values}
     original = change.get("original") or {}
     parts = [
         ("" if f == "content" else f"{f} ") + f"{_shown(original.get(f))} → {_shown(v)}"
@@ -395,20 +452,24 @@ def describe(change: dict[str, Any]) -> str:
 
 def _shown(value: Any) -> str:
     if value is None:
-        return "(none)"
+        return _("(none)")
     if value == "":
-        return "(empty)"
+        return _("(empty)")
     if isinstance(value, bool):
-        return "ticked" if value else "not ticked"
+        return _("ticked") if value else _("not ticked")
     if isinstance(value, list):
-        return f"polygon of {len(value)} points"
+        return ngettext("polygon of %(count)s point", "polygon of %(count)s points", len(value)) % {"count": len(value)}
     return str(value)
 
 
 def report_issue_message(changes: list[dict[str, Any]], operations_: list[dict[str, Any]]) -> str:
-    """The report that carries corrections where complete takes none: readable lines, then the data."""
-    lines = [f"{len(changes)} correction(s) made in Reviewer:"]
-    lines += [f"- {describe(c)}" for c in changes]
+    """The report that carries corrections where complete takes none: readable lines, then the data.
+
+    In English whatever the reviewer's language: it goes to Send.ai, whose API speaks English.
+    """
+    with translation.override("en"):
+        lines = [f"{len(changes)} correction(s) made in Reviewer:"]
+        lines += [f"- {describe(c)}" for c in changes]
     lines += ["", "As data (sendai-api.md §5):", json.dumps({"corrections": operations_}, ensure_ascii=False)]
     return "\n".join(lines)
 
