@@ -155,8 +155,16 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": envstr("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             # IMMEDIATE makes every atomic block take the write lock up front, so two
-            # concurrent actions on one row serialize instead of both reading stale state.
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # concurrent actions on one row serialize instead of both reading stale state;
+            # a writer waits up to `timeout` seconds for the lock instead of failing at once.
+            # WAL lets reads go on while a write commits (the default journal blocks every
+            # commit until all reads finish, and 20 claimers then met "database is locked");
+            # synchronous=NORMAL is WAL's usual, still crash-safe, setting.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            },
             # A file, not memory, so that live-server threads each get their own connection;
             # one per process, so that test runs side by side do not collide.
             "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"reviewer-test-{os.getpid()}.sqlite3")},
@@ -267,6 +275,11 @@ SENDAI_API_URL = envstr("SENDAI_API_URL", "http://127.0.0.1:8000/sandbox").rstri
 SENDAI_CONNECT_TIMEOUT = envfloat("SENDAI_CONNECT_TIMEOUT", 3.05, minimum=0.1)
 SENDAI_READ_TIMEOUT = envfloat("SENDAI_READ_TIMEOUT", 10.0, minimum=0.1)
 GUNICORN_TIMEOUT = envint("GUNICORN_TIMEOUT", 30, minimum=1)
+GUNICORN_THREADS = envint("GUNICORN_THREADS", 8, minimum=1)
+# How many requests of one process may wait on Send.ai at once; the rest are answered at once
+# ("try again in a moment"), so that a hung upstream leaves threads for /health/ and the pages
+# that need no Send.ai (system check reviewer.E007).
+SENDAI_MAX_WAITING = envint("SENDAI_MAX_WAITING", max(1, GUNICORN_THREADS - 2), minimum=1)
 
 # The work queue. A claim on a task lasts this long unless the task page renews it.
 QUEUE_LEASE_SECONDS = envint("QUEUE_LEASE_SECONDS", 600, minimum=30)
