@@ -7,7 +7,7 @@ urlpatterns = [
     path("accounts/password_reset/", views.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/", views.account, name="account"),
-    path("account/preferences/", views.account_prefs, name="account-prefs"),
+    path("account/preferences/", views.account_preferences, name="account-preferences"),
     path("account/key/verify/", views.account_key_verify, name="account-key-verify"),
     path("account/key/revoke/", views.account_key_revoke, name="account-key-revoke"),
     path("people/", views.people, name="people"),

@@ -15,9 +15,11 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from reviewer.accounts import verify as verification
 from reviewer.accounts.forms import (
@@ -27,11 +29,11 @@ from reviewer.accounts.forms import (
     ThrottledAuthenticationForm,
     ThrottledPasswordResetForm,
 )
-from reviewer.accounts.models import KeyEvent, Profile
+from reviewer.accounts.models import KeyEvent, Profile, Theme
+from reviewer.accounts.preferences import PreferencesForm
 from reviewer.accounts.roles import profile_of, role_of, set_role
 
 User = get_user_model()
-
 
 
 class LoginView(auth_views.LoginView):
@@ -197,22 +199,71 @@ def account(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             _save_key(request, request.user, form)
             return redirect("account")
+    return _account_page(request, form, PreferencesForm())
+
+
+def _account_page(
+    request: HttpRequest, key_form: KeyForm, prefs_form: PreferencesForm, template: str = ""
+) -> HttpResponse:
+    profile = profile_of(request.user)
     context = {
         "profile": profile,
-        "key_form": form,
+        "key_form": key_form,
+        "prefs_form": prefs_form,
+        "theme_choices": Theme.choices,
         "self_service": settings.ALLOW_SELF_SERVICE_KEYS or request.user.has_perm("accounts.manage_people"),
         "events": KeyEvent.objects.filter(subject=request.user)[:20],
     }
-    return render(request, "accounts/account.html", context, status=400 if form.errors else 200)
+    status = 400 if key_form.errors or prefs_form.errors else 200
+    return render(request, "accounts/account.html" + template, context, status=status)
+
+
+def _back(request: HttpRequest) -> str:
+    """Where a preferences form came from (its `next`), if that is a page of this site."""
+    page = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return page
+    return resolve_url("account")
 
 
 @require_POST
-def account_prefs(request: HttpRequest) -> HttpResponse:
+def account_preferences(request: HttpRequest) -> HttpResponse:
+    """Theme, language and moving on by oneself: what was posted is saved, the rest kept."""
+    form = PreferencesForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, KeyForm(), form, "#preferences" if request.htmx else "")
     profile = profile_of(request.user)
-    profile.auto_advance = request.POST.get("auto_advance") == "on"
-    profile.save(update_fields=["auto_advance"])
+    values = form.posted()
+    for name, value in values.items():
+        setattr(profile, name, value)
+    profile.save(update_fields=list(values))
     messages.success(request, _("Saved your preferences."))
-    return redirect("account")
+    response = HttpResponseClientRefresh() if request.htmx else redirect(_back(request))
+    if "language" in values:
+        _set_language_cookie(response, values["language"])
+    return response
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    """Django's language cookie, as its set_language view sets it; none means "as the browser"."""
+    if not language:
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
 
 
 @require_POST
