@@ -252,7 +252,7 @@ def page_image(request: HttpRequest, team_id: str, project_id: str, task_id: str
     except acting.KeyProblem:
         raise Http404("No image.") from None
     except sendai.SendaiError:
-        raise Http404("No image.") from None
+        raise Http404(_("No image.")) from None
     response = HttpResponse(image.content, content_type=image.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
