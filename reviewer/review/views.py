@@ -19,6 +19,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
@@ -41,7 +44,7 @@ DEFAULT_THRESHOLD = 0.8
 def _reviewer(request: HttpRequest) -> Profile:
     """The acting person's profile, if they may review; 403 otherwise."""
     if not request.user.has_perm("accounts.review_tasks"):
-        raise PermissionDenied("Your role does not include reviewing tasks.")
+        raise PermissionDenied(_("Your role does not include reviewing tasks."))
     return profile_of(request.user)
 
 
@@ -50,7 +53,7 @@ def _check_ids(*ids: str) -> None:
         for value, kind in zip(ids, ("team", "project", "task", "page"), strict=False):
             sendai.check_id(value, kind)
     except sendai.InvalidId:
-        raise Http404("No task has such an ID.") from None
+        raise Http404(_("No task has such an ID.")) from None
 
 
 def _no_key(request: HttpRequest, profile: Profile, reason: str) -> HttpResponse:
@@ -180,7 +183,11 @@ def claim_blocks(claim: dict) -> bool:
 
 
 def _complete_label(count: int) -> str:
-    return f"Complete with {count} correction{'s' if count != 1 else ''}" if count else "Complete"
+    if not count:
+        return pgettext("action", "Complete")
+    return ngettext("Complete with %(count)s correction", "Complete with %(count)s corrections", count) % {
+        "count": count
+    }
 
 
 def _others_drafts(request: HttpRequest, ids: tuple[str, str, str]) -> list[dict]:
@@ -250,7 +257,7 @@ def page_image(request: HttpRequest, team_id: str, project_id: str, task_id: str
     try:
         image = acting.client_for(profile).page_image(team_id, project_id, task_id, page_id)
     except acting.KeyProblem:
-        raise Http404("No image.") from None
+        raise Http404(_("No image.")) from None
     except sendai.SendaiError:
         raise Http404(_("No image.")) from None
     response = HttpResponse(image.content, content_type=image.content_type)
@@ -283,10 +290,10 @@ def act(request: HttpRequest, team_id: str, project_id: str, task_id: str, actio
     ids = (team_id, project_id, task_id)
     _check_ids(*ids)
     if action not in ACTIONS:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     form = ReportForm(request.POST) if action == "report" else None
     if form is not None and not form.is_valid():
-        notice = {"level": "error", "text": "Check the report: " + " ".join(form.error_list())}
+        notice = {"level": "error", "text": _("Check the report: %(errors)s") % {"errors": " ".join(form.error_list())}}
         return _after_refusal(request, profile, ids, notice, form, status=400)
     attempt = acting.perform(
         request.user,
@@ -319,10 +326,10 @@ def _move_on(request: HttpRequest, profile: Profile, ids, notice: dict) -> HttpR
     try:
         found = claims.next_task(request.user, acting.client_for(profile))
     except (acting.KeyProblem, sendai.SendaiError) as e:
-        messages.error(request, f"The next task could not be opened: {e}")
+        messages.error(request, _("The next task could not be opened: %(reason)s") % {"reason": e})
         found = None
     if found is None:
-        messages.info(request, "Nothing else is waiting for review.")
+        messages.info(request, _("Nothing else is waiting for review."))
         url = reverse("queue")
     else:
         url = reverse("task", args=[found[0].team_id, found[0].project_id, found[0].task_id])
@@ -366,7 +373,7 @@ def _drafting(request: HttpRequest, team_id: str, project_id: str, task_id: str)
     """The task's IDs, for a person who may review, where corrections are on; 403 or 404 otherwise."""
     _reviewer(request)
     if settings.CORRECTIONS_MODE == "off":
-        raise Http404("Corrections are switched off here.")
+        raise Http404(_("Corrections are switched off here."))
     ids = (team_id, project_id, task_id)
     _check_ids(*ids)
     return ids
@@ -420,7 +427,7 @@ def draft(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> 
     owner = request.POST.get("owner", "")
     if owner and owner != str(request.user.pk):
         # A page opened by someone else, whose changes waited in this browser: not this person's to save.
-        error = "These changes were made by someone else who used this browser; they were not saved."
+        error = _("These changes were made by someone else who used this browser; they were not saved.")
         return _draft_answer(request, ids, current, status=409, error=error, field="owner")
     try:
         key, change = corrections.build_change(request.POST.dict())
@@ -428,12 +435,14 @@ def draft(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> 
         return _draft_answer(request, ids, current, status=400, error=str(e), field=e.field)
     count = len(current.changes) if current else 0
     if change is not None and count >= corrections.MAX_OPERATIONS and key not in (current.changes if current else {}):
-        error = f"A task takes at most {corrections.MAX_OPERATIONS:,} corrections; this one was not saved."
+        error = _("A task takes at most %(limit)s corrections; this one was not saved.") % {
+            "limit": formats.number_format(corrections.MAX_OPERATIONS, force_grouping=True)
+        }
         return _draft_answer(request, ids, current, status=400, error=error, field="op")
     saved = corrections.save(request.user, ids, key, change, _seen(request))
     fragment = render_to_string("review/_change.html", {"change": change}) if change else ""
     notice = (
-        "These corrections were also changed in another tab or window; the panel now shows them all."
+        _("These corrections were also changed in another tab or window; the panel now shows them all.")
         if saved.conflict
         else ""
     )
@@ -457,7 +466,10 @@ def draft_discard(request: HttpRequest, team_id: str, project_id: str, task_id: 
     """Throw all of the person's corrections to this task away (the page asks first)."""
     ids = _drafting(request, team_id, project_id, task_id)
     count = corrections.discard(request.user, ids)
-    text = f"{count} correction{'s' if count != 1 else ''} discarded." if count else "There were no corrections."
+    if count:
+        text = ngettext("%(count)s correction discarded.", "%(count)s corrections discarded.", count) % {"count": count}
+    else:
+        text = _("There were no corrections.")
     if _wants_json(request):
         return _draft_answer(request, ids, None, discarded=count, notice=text)
     messages.info(request, text)
@@ -466,7 +478,7 @@ def draft_discard(request: HttpRequest, team_id: str, project_id: str, task_id: 
 
 def _issue_types_admin(request: HttpRequest) -> None:
     if not request.user.has_perm("accounts.manage_people"):
-        raise PermissionDenied("Only admins configure the report's issue types.")
+        raise PermissionDenied(_("Only admins configure the report's issue types."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -476,7 +488,7 @@ def issue_types(request: HttpRequest) -> HttpResponse:
     form = IssueTypeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, f"Reviewers can now report \u201c{form.cleaned_data['label']}\u201d.")
+        messages.success(request, _("Reviewers can now report “%(label)s”.") % {"label": form.cleaned_data["label"]})
         return redirect("issue-types")
     context = {"form": form, "common": sendai.COMMON_ISSUES, "types": IssueType.objects.order_by("label")}
     return render(request, "review/issue_types.html", context, status=400 if form.errors else 200)
