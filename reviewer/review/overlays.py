@@ -12,10 +12,30 @@ import json
 import math
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
 from reviewer import sendai
 
-KINDS = [("annotation", "Fields"), ("checkbox", "Checkboxes"), ("segment", "Segments"), ("signature", "Signatures")]
-KIND_LABEL = {"annotation": "Field", "checkbox": "Checkbox", "segment": "Segment", "signature": "Signature"}
+KINDS = [
+    ("annotation", _("Fields")),
+    ("checkbox", _("Checkboxes")),
+    ("segment", _("Segments")),
+    ("signature", _("Signatures")),
+]
+KIND_LABEL = {
+    "annotation": pgettext_lazy("kind of item", "Field"),
+    "checkbox": pgettext_lazy("kind of item", "Checkbox"),
+    "segment": pgettext_lazy("kind of item", "Segment"),
+    "signature": pgettext_lazy("kind of item", "Signature"),
+}
+ADDED_LABEL = {
+    "annotation": _("new field"),
+    "checkbox": _("new checkbox"),
+    "segment": _("new segment"),
+    "signature": _("new signature"),
+}
+CHECKED = {True: _("Checked"), False: _("Not checked")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +64,7 @@ class Item:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABEL[self.kind]
+        return str(KIND_LABEL[self.kind])
 
     def _edge(self, i: int) -> str:
         return f"{self.box[i]:g}" if self.box else ""
@@ -123,11 +143,11 @@ def page_items(page: sendai.Page, prefix: str = "") -> list[Item]:
             )
         )
     for c in page.checkboxes:
-        items.append(_region(c, "checkbox", "Checked" if c.checked else "Not checked", checked=c.checked))
+        items.append(_region(c, "checkbox", str(CHECKED[bool(c.checked)]), checked=c.checked))
     for s in page.segments:
-        items.append(_region(s, "segment", "Segment"))
+        items.append(_region(s, "segment", str(KIND_LABEL["segment"])))
     for s in page.signatures:
-        items.append(_region(s, "signature", "Signature"))
+        items.append(_region(s, "signature", str(KIND_LABEL["signature"])))
     return [replace(item, key=f"{prefix}{n}", ref=f"{page.id}/{item.kind}/{item.id}") for n, item in enumerate(items)]
 
 
@@ -202,10 +222,10 @@ def added_items(page: sendai.Page, changes: dict[str, dict], prefix: str = "") -
         except (TypeError, ValueError):
             coordinates = ()
         checked = item.get("checked") if kind == "checkbox" else None
-        detail = ("Checked" if checked else "Not checked") if kind == "checkbox" else KIND_LABEL[kind]
+        detail = str(CHECKED[bool(checked)] if kind == "checkbox" else KIND_LABEL[kind])
         if len(coordinates) >= 3:
             region = {"points": _points(coordinates), "box": _bounds(coordinates)}
         else:
-            region = {"problem": "fewer than three points"}
-        out.append(Item("", kind, 1.0, f"new {KIND_LABEL[kind].lower()}", detail, checked=checked, **region, **common))
+            region = {"problem": gettext("fewer than three points")}
+        out.append(Item("", kind, 1.0, str(ADDED_LABEL[kind]), detail, checked=checked, **region, **common))
     return out
