@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from reviewer import sendai
 from reviewer.accounts.roles import profile_of
@@ -61,7 +62,10 @@ def import_ids(text: str, team_id: str, project_id: str) -> ImportResult:
     result = ImportResult()
     lines = text.splitlines()
     if len(lines) > MAX_IMPORT_LINES:
-        result.problems.append(f"Only the first {MAX_IMPORT_LINES} lines were read.")
+        result.problems.append(
+            _("Only the first %(count)s lines were read.")
+            % {"count": formats.number_format(MAX_IMPORT_LINES, force_grouping=True)}
+        )
     now = timezone.now()
     for number, row in enumerate(csv.reader(io.StringIO("\n".join(lines[:MAX_IMPORT_LINES]))), start=1):
         cells = [c.strip() for c in row]
@@ -74,15 +78,17 @@ def import_ids(text: str, team_id: str, project_id: str) -> ImportResult:
         elif len(cells) == 3:
             ids = (cells[0], cells[1], cells[2])
         else:
-            result.problems.append(f"Line {number}: expected a task ID, or team ID, project ID and task ID.")
+            result.problems.append(
+                _("Line %(number)s: expected a task ID, or team ID, project ID and task ID.") % {"number": number}
+            )
             continue
         try:
             for value, kind in zip(ids, ("team", "project", "task"), strict=True):
                 sendai.check_id(value, kind)
         except sendai.InvalidId as e:
-            result.problems.append(f"Line {number}: {e}")
+            result.problems.append(_("Line %(number)s: %(problem)s") % {"number": number, "problem": e})
             continue
-        _, created = Entry.objects.get_or_create(
+        _entry, created = Entry.objects.get_or_create(
             team_id=ids[0],
             project_id=ids[1],
             task_id=ids[2],

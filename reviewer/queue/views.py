@@ -19,8 +19,10 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -37,13 +39,13 @@ MAX_WEBHOOK_BODY = 1024 * 1024
 
 def _reviewer(request: HttpRequest) -> Profile:
     if not request.user.has_perm("accounts.review_tasks"):
-        raise PermissionDenied("Your role does not include reviewing tasks.")
+        raise PermissionDenied(_("Your role does not include reviewing tasks."))
     return profile_of(request.user)
 
 
 def _lead(request: HttpRequest) -> Profile:
     if not request.user.has_perm("accounts.release_claims"):
-        raise PermissionDenied("Only team leads and admins manage the queue.")
+        raise PermissionDenied(_("Only team leads and admins manage the queue."))
     return profile_of(request.user)
 
 
@@ -98,17 +100,17 @@ def next_task(request: HttpRequest) -> HttpResponse:
     project = request.POST.get("project", "").strip()
     step_type = request.POST.get("step_type", "").strip()
     if not profile.key_works:
-        messages.error(request, "Set your Send.ai API key first: every task is opened with it.")
+        messages.error(request, _("Set your Send.ai API key first: every task is opened with it."))
         return _go(request, reverse("account"))
     try:
         found = claims.next_task(request.user, sendai.Client(profile.api_key()), project=project, step_type=step_type)
     except sendai.SendaiError as e:
-        messages.error(request, f"No task could be handed out: {e}")
+        messages.error(request, _("No task could be handed out: %(reason)s") % {"reason": e})
         return _go(request, reverse("queue"))
     if found is None:
-        messages.info(request, "Nothing is waiting for review. Well done.")
+        messages.info(request, _("Nothing is waiting for review. Well done."))
         return _go(request, reverse("queue"))
-    entry, _ = found
+    entry = found[0]
     return _go(request, reverse("task", args=[entry.team_id, entry.project_id, entry.task_id]))
 
 
@@ -143,9 +145,9 @@ def release_claim(request: HttpRequest, entry_id: int) -> HttpResponse:
     """A lead returns someone else's claim to the queue."""
     _lead(request)
     if claims.release(entry_id, request.user, by=request.user):
-        messages.success(request, "The claim was released; the task is back in the queue.")
+        messages.success(request, _("The claim was released; the task is back in the queue."))
     else:
-        messages.info(request, "Nobody held that task any more.")
+        messages.info(request, _("Nobody held that task any more."))
     nxt = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(nxt)
@@ -161,14 +163,26 @@ def sync(request: HttpRequest) -> HttpResponse:
         sendai.check_id(team_id, "team")
         sendai.check_id(project_id, "project")
         if not profile.key_works:
-            raise sendai.InvalidKey("Set your Send.ai API key first: the sync lists tasks with it.")
+            raise sendai.InvalidKey(_("Set your Send.ai API key first: the sync lists tasks with it."))
         result = sources.sync(sendai.Client(profile.api_key()), team_id, project_id)
     except sendai.ListingUnavailable:
-        messages.warning(request, "This Send.ai API offers no task list: import task IDs instead.")
+        messages.warning(request, _("This Send.ai API offers no task list: import task IDs instead."))
     except sendai.SendaiError as e:
-        messages.error(request, f"The sync failed: {e}")
+        messages.error(request, _("The sync failed: %(reason)s") % {"reason": e})
     else:
-        messages.success(request, f"Synced {result.seen} tasks of {team_id}/{project_id}.")
+        messages.success(
+            request,
+            ngettext(
+                "Synced %(count)s task of %(team)s/%(project)s.",
+                "Synced %(count)s tasks of %(team)s/%(project)s.",
+                result.seen,
+            )
+            % {
+                "count": formats.number_format(result.seen, force_grouping=True),
+                "team": team_id,
+                "project": project_id,
+            },
+        )
     return redirect("queue")
 
 
@@ -181,15 +195,15 @@ def import_ids(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is not None:
         if upload.size > 2 * 1024 * 1024:
-            messages.error(request, "The file is larger than 2 MB; split it.")
+            messages.error(request, _("The file is larger than 2 MB; split it."))
             return redirect("queue")
         try:
             text += "\n" + upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
-            messages.error(request, "The file is not UTF-8 text (CSV).")
+            messages.error(request, _("The file is not UTF-8 text (CSV)."))
             return redirect("queue")
     if not text.strip():
-        messages.error(request, "Paste task IDs or choose a CSV file.")
+        messages.error(request, _("Paste task IDs or choose a CSV file."))
         return redirect("queue")
     result = sources.import_ids(text, team_id, project_id)  # checks every ID of every line
     context = {"result": result, "team_id": team_id, "project_id": project_id, "ids": request.POST.get("ids", "")}
