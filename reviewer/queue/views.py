@@ -6,6 +6,7 @@ Access is checked first in every view: `_reviewer()` for working the queue,
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import logging
@@ -28,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from reviewer import sendai
+from reviewer.accounts.crypto import UndecryptableKey
 from reviewer.accounts.models import Profile
 from reviewer.accounts.roles import profile_of
 from reviewer.queue import claims, sources
@@ -104,6 +106,9 @@ def next_task(request: HttpRequest) -> HttpResponse:
         return _go(request, reverse("account"))
     try:
         found = claims.next_task(request.user, sendai.Client(profile.api_key()), project=project, step_type=step_type)
+    except UndecryptableKey as e:
+        messages.error(request, str(e))
+        return _go(request, reverse("account"))
     except sendai.SendaiError as e:
         messages.error(request, _("No task could be handed out: %(reason)s") % {"reason": e})
         return _go(request, reverse("queue"))
@@ -119,7 +124,8 @@ def ahead(request: HttpRequest) -> HttpResponse:
     """Fetch the next task ahead of time (the task page asks while its task is reviewed)."""
     profile = _reviewer(request)
     if profile.key_works:
-        claims.fetch_ahead(request.user, sendai.Client(profile.api_key()))
+        with contextlib.suppress(UndecryptableKey):  # marked so; the next page says it
+            claims.fetch_ahead(request.user, sendai.Client(profile.api_key()))
     return HttpResponse(status=204)
 
 
@@ -165,6 +171,8 @@ def sync(request: HttpRequest) -> HttpResponse:
         if not profile.key_works:
             raise sendai.InvalidKey(_("Set your Send.ai API key first: the sync lists tasks with it."))
         result = sources.sync(sendai.Client(profile.api_key()), team_id, project_id)
+    except UndecryptableKey as e:
+        messages.error(request, str(e))
     except sendai.ListingUnavailable:
         messages.warning(request, _("This Send.ai API offers no task list: import task IDs instead."))
     except sendai.SendaiError as e:

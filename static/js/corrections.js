@@ -645,16 +645,7 @@
     });
   });
 
-  document.addEventListener("reviewer:signed-out", function (e) {
-    var login = (e.detail && e.detail.login_url) || "/login/";
-    var n = document.getElementById("notice-signin") || document.createElement("div");
-    n.id = "notice-signin";
-    n.className = "notice notice-error";
-    n.setAttribute("role", "alert");
-    n.innerHTML = escapeHtml(e.detail.message || "Your session has ended.") + ' <a href="' + escapeHtml(login) + '" target="_blank" rel="noopener">Sign in again</a> (in a new tab), then try once more.';
-    var state_ = document.getElementById("task-state");
-    if (state_ && !n.isConnected) state_.prepend(n);
-  });
+  // The signed-out notice itself is review.js's (every page has it); the outbox keeps the corrections.
 
   document.addEventListener("htmx:afterSettle", function (e) {
     var notice = document.querySelector("#notice[data-refresh-viewer]");

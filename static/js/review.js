@@ -14,7 +14,7 @@
     var v = viewer();
     if (!v) return [];
     return Array.prototype.filter.call(v.querySelectorAll("[data-select]"), function (a) {
-      return !a.closest(".is-hidden");
+      return !a.closest(".is-hidden, details:not([open])");  // a folded group is skipped
     });
   }
 
@@ -111,17 +111,49 @@
     if (link) link.click();
   }
 
+  // An unavailable action is aria-disabled, not disabled: its key focuses it, which shows why.
+  function unavailable(el) { return el.disabled || el.getAttribute("aria-disabled") === "true"; }
+
   function clickAction(name) {
     var button = document.querySelector("#task-state button[data-action='" + name + "']");
-    if (button && !button.disabled) button.click();
+    if (button && !unavailable(button)) button.click();
     else if (button) button.focus();
   }
 
+  // Report and Discard open as modal dialogs over the page (which never moves); closing one
+  // gives the focus back to where it was. Without a script their links show them (:target).
+  var opener = null;
+  function openDialog(dialog, from) {
+    if (!dialog || dialog.matches(":modal")) return;
+    opener = from || (document.activeElement !== document.body ? document.activeElement : null);
+    if (dialog.open) { dialog.dataset.upgrading = "1"; dialog.close(); }  // came open (an error): make it modal
+    dialog.showModal();
+    var target = dialog.querySelector("#notice") || dialog.querySelector("button:not([disabled]), input:not([type=hidden]), textarea");
+    if (target) target.focus();
+  }
+  document.addEventListener("close", function (e) {
+    var dialog = e.target;
+    if (!dialog.matches || !dialog.matches("#task-state dialog")) return;
+    if (dialog.dataset.upgrading) { delete dialog.dataset.upgrading; return; }
+    var back = opener && opener.isConnected ? opener : document.querySelector("[data-dialog-open='" + dialog.id + "']");
+    opener = null;
+    if (back) back.focus();
+  }, true);
+  function reopenDialogs() {
+    var dialog = document.querySelector("#task-state dialog[open]");
+    if (dialog && !dialog.matches(":modal")) openDialog(dialog, document.querySelector("[data-dialog-open='" + dialog.id + "']"));
+  }
+
   function openDetails(name) {
-    var details = document.querySelector("#task-state details[data-details='" + name + "']");
-    if (!details) return;
-    details.open = true;
-    var target = details.querySelector("button:not([disabled]), input:not([type=hidden]), textarea") || details.querySelector("summary");
+    var el = document.querySelector("#task-state [data-details='" + name + "']");
+    if (!el) {  // not offered: show why
+      var trigger = document.querySelector("#task-state [data-opens='" + name + "']");
+      if (trigger) trigger.focus();
+      return;
+    }
+    if (el.tagName === "DIALOG") { openDialog(el); return; }
+    el.open = true;
+    var target = el.querySelector("button:not([disabled]), input:not([type=hidden]), textarea") || el.querySelector("summary");
     target.focus();
   }
 
@@ -150,8 +182,10 @@
       if (e.key === "Escape") t.blur();
       return;
     }
+    if (t.closest && t.closest("dialog")) return;  // a dialog's keys are its own (Esc closes it)
     if (e.key === "Escape") {
       document.querySelectorAll("#task-state details[open]").forEach(function (d) { d.open = false; });
+      document.querySelectorAll(".action-bar .why").forEach(function (w) { w.classList.add("dismissed"); });
       return;
     }
     var handler = keys[e.key];
@@ -159,6 +193,10 @@
   });
 
   document.addEventListener("click", function (e) {
+    var opens = e.target.closest("[data-dialog-open]");
+    if (opens) { e.preventDefault(); openDialog(document.getElementById(opens.getAttribute("data-dialog-open")), opens); return; }
+    var closes = e.target.closest("[data-dialog-close]");
+    if (closes && closes.closest("dialog")) { e.preventDefault(); closes.closest("dialog").close(); return; }
     var entry = e.target.closest("[data-select]");
     if (entry) { e.preventDefault(); select(entry.getAttribute("data-select"), false); return; }
     var region = e.target.closest(".page-svg .item");
@@ -199,9 +237,70 @@
     body.append("beacon", "1");
     navigator.sendBeacon(holder.dataset.releaseUrl, body);
   });
-  // Submitting a form on this page is not leaving the task: an action releases the claim itself.
+  // A form that really navigates away (Next task, a plain no-script action) is handled by the
+  // server, which releases or keeps the claim itself; a form that htmx sends (approve, report…)
+  // stays on the page, so leaving afterwards must still give the claim back. htmx cancels the
+  // submit it takes over, so only an uncancelled submit counts as leaving.
   var leaving = false;
-  document.addEventListener("submit", function () { leaving = true; });
+  document.addEventListener("submit", function (e) { if (!e.defaultPrevented) leaving = true; });
+
+  // A session that ends mid-work (or a page older than a new sign-in): the server answers
+  // without swapping, and names the sign-in page (or this page, to reload). What was typed on
+  // this page is kept in this tab's session storage and put back when the task page loads
+  // again, so following the link loses nothing and comes back here.
+  var KEPT = "reviewer:typed:" + location.pathname;
+  function keepTyped() {
+    var kept = [];
+    document.querySelectorAll("#task-state form[action]").forEach(function (form) {
+      form.querySelectorAll("textarea[name], select[name], input[name]").forEach(function (field) {
+        if (field.type === "hidden" || field.type === "submit" || field.name === "csrfmiddlewaretoken") return;
+        if ((field.type === "checkbox" || field.type === "radio")) { if (field.checked) kept.push([form.getAttribute("action"), field.name, field.value, true]); }
+        else if (field.tagName === "SELECT" && field.multiple) {
+          Array.prototype.forEach.call(field.selectedOptions, function (o) { kept.push([form.getAttribute("action"), field.name, o.value, true]); });
+        } else if (field.value) kept.push([form.getAttribute("action"), field.name, field.value, false]);
+      });
+    });
+    try { if (kept.length) sessionStorage.setItem(KEPT, JSON.stringify(kept)); } catch (err) { /* storage full or off */ }
+  }
+  function restoreTyped() {
+    var kept;
+    try { kept = JSON.parse(sessionStorage.getItem(KEPT) || "null"); } catch (err) { kept = null; }
+    if (!kept) return;
+    sessionStorage.removeItem(KEPT);
+    kept.forEach(function (k) {
+      var form = document.querySelector('#task-state form[action="' + CSS.escape(k[0]) + '"]');
+      if (!form) return;
+      form.querySelectorAll('[name="' + CSS.escape(k[1]) + '"]').forEach(function (field) {
+        if (k[3]) {
+          if (field.tagName === "SELECT") { Array.prototype.forEach.call(field.options, function (o) { if (o.value === k[2]) o.selected = true; }); }
+          else if (field.value === k[2]) field.checked = true;
+        } else field.value = k[2];
+      });
+      var details = form.closest("details"), dialog = form.closest("dialog");
+      if (details) details.open = true;
+      if (dialog && !dialog.open && dialog.showModal) dialog.showModal();
+      form.dataset.restored = "1";
+    });
+  }
+  document.addEventListener("reviewer:signed-out", function (e) {
+    keepTyped();
+    var detail = e.detail || {};
+    var url = detail.login_url || "/accounts/login/?next=" + encodeURIComponent(location.pathname + location.search);
+    var n = document.getElementById("notice-signin") || document.createElement("div");
+    n.id = "notice-signin";
+    n.className = "notice notice-error";
+    n.setAttribute("role", "alert");
+    n.textContent = (detail.message || "Your session has ended.") + " ";
+    var a = document.createElement("a");
+    a.href = url;
+    a.textContent = detail.stale ? "Reload this page" : "Sign in again";
+    a.setAttribute("data-signin-link", "");
+    n.appendChild(a);
+    var host = document.getElementById("task-state") || document.getElementById("main");
+    if (host && !n.isConnected) host.prepend(n);
+    a.focus();
+  });
+  document.addEventListener("DOMContentLoaded", restoreTyped);
 
   // What the corrections script (corrections.js) builds on.
   window.Reviewer = { select: select, entries: entries, viewer: viewer, svg: svg, keys: keys };
