@@ -12,13 +12,18 @@ import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+UNREADABLE = _(
+    "The stored Send.ai API key cannot be read by Reviewer (the server's encryption keys changed): set it again."
+)
 
 
 class UndecryptableKey(Exception):
     """The stored key was encrypted under a Fernet key that is no longer configured."""
 
     def __init__(self) -> None:
-        super().__init__("The stored API key cannot be decrypted with the configured FERNET_KEYS.")
+        super().__init__(UNREADABLE)
 
 
 def _derived_key() -> bytes:

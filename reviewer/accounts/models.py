@@ -43,6 +43,8 @@ class KeyState(models.TextChoices):
     VERIFIED = "verified", _("Verified: reads and acts")
     READ_ONLY = "read_only", _("Verified: reads only")
     REJECTED = "rejected", _("Rejected by Send.ai")
+    # The stored key cannot be decrypted with FERNET_KEYS (rotated in the wrong order).
+    UNREADABLE = "unreadable", _("Cannot be read: set it again")
 
 
 class Theme(models.TextChoices):
@@ -96,12 +98,21 @@ class Profile(models.Model):
 
     @property
     def key_works(self) -> bool:
-        """Whether the key may be tried: set and not known to be rejected."""
-        return self.has_key and self.key_state != KeyState.REJECTED
+        """Whether the key may be tried: set, not known to be rejected, and readable."""
+        return self.has_key and self.key_state not in (KeyState.REJECTED, KeyState.UNREADABLE)
 
     def api_key(self) -> str:
-        """The decrypted key, for the one call that sends it. Marks the key as used."""
-        key = crypto.decrypt(self.encrypted_key)
+        """The decrypted key, for the one call that sends it. Marks the key as used.
+
+        Raises crypto.UndecryptableKey when the key cannot be decrypted, and marks it so
+        (KeyState.UNREADABLE: the person or an admin must set it again).
+        """
+        try:
+            key = crypto.decrypt(self.encrypted_key)
+        except crypto.UndecryptableKey:
+            self.key_state = KeyState.UNREADABLE
+            Profile.objects.filter(pk=self.pk).update(key_state=self.key_state)
+            raise
         self.key_last_used_at = timezone.now()
         Profile.objects.filter(pk=self.pk).update(key_last_used_at=self.key_last_used_at)
         return key

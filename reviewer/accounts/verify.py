@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviewer import sendai
+from reviewer.accounts import crypto
 from reviewer.accounts.models import KeyEvent, KeyState, Profile
 
 PROBE_TASK = "reviewer-key-check"
@@ -65,7 +66,10 @@ def verify(profile: Profile, actor) -> Verdict:
         return Verdict(None, _("There is no key to verify."))
     if not (profile.team_id and profile.project_id):
         return Verdict(None, _("Set a default team and project first: the key is checked against them."))
-    verdict = check_key(profile.api_key(), profile.team_id, profile.project_id)
+    try:
+        verdict = check_key(profile.api_key(), profile.team_id, profile.project_id)
+    except crypto.UndecryptableKey as e:
+        verdict = Verdict(KeyState.UNREADABLE, str(e))
     if verdict.state:
         profile.key_state = verdict.state
         profile.key_checked_at = timezone.now()

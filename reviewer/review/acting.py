@@ -56,8 +56,8 @@ def client_for(profile: Profile) -> sendai.Client:
         raise KeyProblem(_("Send.ai rejected your API key the last time it was used."))
     try:
         return sendai.Client(profile.api_key())
-    except UndecryptableKey:
-        raise KeyProblem(_("Your stored key can no longer be read by Reviewer.")) from None
+    except UndecryptableKey as e:  # now marked so: the key page says to set it again
+        raise KeyProblem(str(e)) from None
 
 
 def key_failed(profile: Profile, error: sendai.SendaiError) -> str:

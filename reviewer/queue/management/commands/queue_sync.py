@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from reviewer import sendai
+from reviewer.accounts.crypto import UndecryptableKey
 from reviewer.accounts.roles import profile_of
 from reviewer.queue import sources
 
@@ -23,6 +24,6 @@ class Command(BaseCommand):
             raise CommandError(f"{user} has no working Send.ai key.")
         try:
             result = sources.sync(sendai.Client(profile.api_key()), team, project)
-        except sendai.SendaiError as e:
+        except (sendai.SendaiError, UndecryptableKey) as e:
             raise CommandError(str(e)) from None
         self.stdout.write(f"Synced {result.seen} tasks of {team}/{project} in {result.pages} page(s).")
