@@ -47,8 +47,9 @@ class Item:
     detail: str
     points: str = ""  # SVG polygon points, "x,y x,y …"
     box: tuple[float, float, float, float] | None = None  # x, y, width, height
-    problem: str | None = None
+    problem: str | None = None  # why it cannot be drawn
     checked: bool | None = None
+    value_problem: str | None = None  # a value Send.ai sent of the wrong type (sendai/types.py)
 
     key: str = ""  # unique on its page: the item's DOM id
     ref: str = ""  # "page_id/kind/item_id": the key of its change in a draft
@@ -140,6 +141,7 @@ def page_items(page: sendai.Page, prefix: str = "") -> list[Item]:
                 original=json.dumps(values, ensure_ascii=False),
                 entity=a.entity_id,
                 corrected=a.corrected,
+                value_problem=a.value_problem,
             )
         )
     for c in page.checkboxes:
@@ -155,7 +157,12 @@ def _region(item, kind: str, detail: str, checked: bool | None = None) -> Item:
     values: dict = {"coordinates": [list(p) for p in item.coordinates]}
     if checked is not None:
         values["checked"] = checked
-    common = {"checked": checked, "original": json.dumps(values), "corrected": item.corrected}
+    common = {
+        "checked": checked,
+        "original": json.dumps(values),
+        "corrected": item.corrected,
+        "value_problem": item.value_problem,
+    }
     if item.geometry_problem or len(item.coordinates) < 3:
         problem = item.geometry_problem or "fewer than three points"
         return Item(item.id, kind, item.confidence, item.id, detail, problem=problem, **common)
@@ -192,7 +199,7 @@ def summarize(task: sendai.Task, threshold: float) -> list[PageSummary]:
                 page=page,
                 count=len(every),
                 low=sum(1 for i in every if i.confidence < threshold),
-                problems=sum(1 for i in every if i.geometry_problem),
+                problems=sum(1 for i in every if i.geometry_problem or i.value_problem),
             )
         )
     return out

@@ -4,18 +4,26 @@
 a missing required field raises ProtocolError naming the field, for example
 "payload.pages[0].checkboxes[2].confidence". Geometry is tolerant: an item that cannot be
 placed on its page keeps its data, has no coordinates (or no top/left_of_line), and says
-why in `geometry_problem`, so that the review screen can show it flagged.
+why in `geometry_problem`, so that the review screen can show it flagged. So are values:
+an item whose confidence, checked or text is of the wrong type keeps its place with a safe
+stand-in (confidence 0, not checked, no text) and says why in `value_problem`; one bad item
+never makes the whole task unreadable. A number too large for a float counts as no number.
+IDs are checked where they enter: a task, project, upload or page ID outside the contract's
+pattern makes the answer unreadable (ProtocolError), so that no such ID reaches a URL later.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from reviewer.sendai.errors import ProtocolError
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")  # sendai-api.md §1
 
 Point = tuple[float, float]
 R = TypeVar("R", "Segment", "Signature")
@@ -50,6 +58,7 @@ class Annotation:
     left_of_line: float | None
     geometry_problem: str | None = None
     corrected: bool = False  # changed or added by a person (sendai-api.md §5)
+    value_problem: str | None = None  # a value of the wrong type, replaced by a stand-in
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +71,7 @@ class Checkbox:
     coordinates: tuple[Point, ...]
     geometry_problem: str | None = None
     corrected: bool = False
+    value_problem: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +81,7 @@ class Segment:
     coordinates: tuple[Point, ...]
     geometry_problem: str | None = None
     corrected: bool = False
+    value_problem: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +91,7 @@ class Signature:
     coordinates: tuple[Point, ...]
     geometry_problem: str | None = None
     corrected: bool = False
+    value_problem: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +177,13 @@ def malformed(field: str, problem: str) -> ProtocolError:
 
 
 def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite int or float that a float can hold (JSON's 400-digit integers cannot)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def as_object(value: Any, path: str) -> dict[str, Any]:
@@ -191,7 +209,58 @@ def _number(data: dict[str, Any], key: str, path: str) -> float:
     value = _required(data, key, path)
     if not is_number(value):
         raise malformed(f"{path}.{key}", "is not a number")
+    return float(value)
+
+
+def _id(data: dict[str, Any], key: str, path: str) -> str:
+    """An ID that goes into the console's URLs and the upstream's paths: the contract's pattern."""
+    value = _text(data, key, path)
+    if not ID_PATTERN.fullmatch(value):
+        raise malformed(f"{path}.{key}", "is not an ID of the contract's form")
     return value
+
+
+class _Values:
+    """An item's values read leniently: a value of the wrong type gets a stand-in and a note."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.problems: list[str] = []
+
+    def confidence(self) -> float:
+        value = self.data.get("confidence")
+        if is_number(value):
+            return float(value)
+        self.problems.append(f"its confidence ({_shown(value)}) is not a number, so it counts as 0")
+        return 0.0
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key)
+        if isinstance(value, bool):
+            return value
+        self.problems.append(f"its {key} value ({_shown(value)}) is not true or false, so it counts as false")
+        return False
+
+    def text(self, key: str) -> str:
+        value = self.data.get(key)
+        if isinstance(value, str):
+            return value
+        self.problems.append(f"its {key} ({_shown(value)}) is not text, so it is shown empty")
+        return ""
+
+    @property
+    def problem(self) -> str | None:
+        return ("Send.ai sent a bad value: " + "; ".join(self.problems) + ".") if self.problems else None
+
+
+def _shown(value: Any) -> str:
+    """A short rendering of an unreadable value for a reviewer (never a 400-digit number)."""
+    if value is None:
+        return "null or missing"
+    if isinstance(value, int) and not isinstance(value, bool) and not is_number(value):
+        return "a number a float cannot hold"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _flag(data: dict[str, Any], key: str, path: str) -> bool:
@@ -253,6 +322,7 @@ def _polygon(value: Any, width: float, height: float) -> tuple[tuple[Point, ...]
 
 def _annotation(data: Any, path: str, width: float, height: float) -> Annotation:
     data = as_object(data, path)
+    values = _Values(data)
     top, left, problem = data.get("top"), data.get("left_of_line"), None
     if top is None and left is None:
         pass  # placed nowhere on the page: a field a person added without a position
@@ -262,39 +332,44 @@ def _annotation(data: Any, path: str, width: float, height: float) -> Annotation
         top, left, problem = None, None, f"starts at ({left:g}, {top:g}), outside the page"
     return Annotation(
         id=_text(data, "id", path),
-        entity_id=_text(data, "entity_id", path),
-        confidence=_number(data, "confidence", path),
-        content=_text(data, "content", path),
-        top=top,
-        left_of_line=left,
+        entity_id=values.text("entity_id"),
+        confidence=values.confidence(),
+        content=values.text("content"),
+        top=None if top is None else float(top),
+        left_of_line=None if left is None else float(left),
         geometry_problem=problem,
         corrected=data.get("corrected") is True,
+        value_problem=values.problem,
     )
 
 
 def _checkbox(data: Any, path: str, width: float, height: float) -> Checkbox:
     data = as_object(data, path)
+    values = _Values(data)
     coordinates, problem = _polygon(data.get("coordinates"), width, height)
     return Checkbox(
         id=_text(data, "id", path),
-        confidence=_number(data, "confidence", path),
-        checked=_flag(data, "checked", path),
+        confidence=values.confidence(),
+        checked=values.flag("checked"),
         coordinates=coordinates,
         geometry_problem=problem,
         corrected=data.get("corrected") is True,
+        value_problem=values.problem,
     )
 
 
 def _region(cls: type[R], data: Any, path: str, width: float, height: float) -> R:
     """A segment or a signature: the same fields."""
     data = as_object(data, path)
+    values = _Values(data)
     coordinates, problem = _polygon(data.get("coordinates"), width, height)
     return cls(
         id=_text(data, "id", path),
-        confidence=_number(data, "confidence", path),
+        confidence=values.confidence(),
         coordinates=coordinates,
         geometry_problem=problem,
         corrected=data.get("corrected") is True,
+        value_problem=values.problem,
     )
 
 
@@ -302,7 +377,7 @@ def _page(data: Any, path: str) -> Page:
     data = as_object(data, path)
     width, height = _positive(data, "width", path), _positive(data, "height", path)
     return Page(
-        id=_text(data, "id", path),
+        id=_id(data, "id", path),
         width=width,
         height=height,
         annotations=tuple(_annotation(item, at, width, height) for item, at in _each(data, "annotations", path)),
@@ -329,13 +404,13 @@ def parse_task(data: Any, path: str = "payload", *, with_pages: bool = True) -> 
     """Read a task object; `with_pages=False` for list items, which carry no pages."""
     data = as_object(data, path)
     return Task(
-        id=_text(data, "id", path),
+        id=_id(data, "id", path),
         name=_text(data, "name", path),
         created_at=_time(data, "created_at", path),
         status=_text(data, "status", path),
         step_type=_text(data, "step_type", path),
-        upload_id=_text(data, "upload_id", path),
-        project_id=_text(data, "project_id", path),
+        upload_id=_id(data, "upload_id", path),
+        project_id=_id(data, "project_id", path),
         approved=_flag(data, "approved", path),
         meta=tuple(_meta(item, at) for item, at in _each(data, "meta", path)),
         exported_at=_time(data, "exported_at", path, required=False),

@@ -86,14 +86,13 @@ def test_it_treats_missing_item_lists_as_empty(doc_task):
         (lambda t: page(t).pop("width"), f"{P0}.width", "is missing"),
         (lambda t: page(t).update(height=0), f"{P0}.height", "is not positive"),
         (lambda t: page(t).update(checkboxes={}), f"{P0}.checkboxes", "is not a list"),
-        (lambda t: page(t)["annotations"][0].pop("content"), f"{P0}.annotations[0].content", "is missing"),
-        (lambda t: page(t)["checkboxes"][0].update(checked=1), f"{P0}.checkboxes[0].checked", "is not true or false"),
-        (lambda t: page(t)["segments"][0].update(confidence=True), f"{P0}.segments[0].confidence", "is not a number"),
-        (
-            lambda t: page(t)["signatures"][0].update(confidence=float("nan")),
-            f"{P0}.signatures[0].confidence",
-            "is not a number",
-        ),
+        (lambda t: page(t)["annotations"][0].pop("id"), f"{P0}.annotations[0].id", "is missing"),
+        (lambda t: page(t)["checkboxes"][0].update(id=7), f"{P0}.checkboxes[0].id", "is not a string"),
+        (lambda t: t.update(id="a/b"), "payload.id", "is not an ID of the contract's form"),
+        (lambda t: t.update(project_id="proj 1"), "payload.project_id", "is not an ID of the contract's form"),
+        (lambda t: t.update(upload_id=""), "payload.upload_id", "is not an ID of the contract's form"),
+        (lambda t: page(t).update(id="pg/1"), f"{P0}.id", "is not an ID of the contract's form"),
+        (lambda t: page(t).update(width=10**400), f"{P0}.width", "is not a number"),
     ],
 )
 def test_it_names_the_field_that_breaks_the_contract(doc_task, change, field, problem):
@@ -165,3 +164,50 @@ def test_it_reads_a_list_item_without_pages(doc_task):
     task = parse_task(doc_task, "payload[0]", with_pages=False)
     assert isinstance(task, Task)
     assert task.pages == ()
+
+
+@pytest.mark.parametrize(
+    ("kind", "change", "problem"),
+    [
+        ("checkboxes", {"confidence": None}, "its confidence (null or missing) is not a number, so it counts as 0"),
+        ("checkboxes", {"confidence": "high"}, "its confidence ('high') is not a number, so it counts as 0"),
+        ("segments", {"confidence": True}, "its confidence (True) is not a number, so it counts as 0"),
+        ("signatures", {"confidence": float("nan")}, "its confidence (nan) is not a number, so it counts as 0"),
+        ("signatures", {"confidence": 10**400}, "its confidence (a number a float cannot hold) is not a number"),
+        ("checkboxes", {"checked": "yes"}, "its checked value ('yes') is not true or false, so it counts as false"),
+        ("checkboxes", {"checked": 1}, "its checked value (1) is not true or false, so it counts as false"),
+        ("annotations", {"content": None}, "its content (null or missing) is not text, so it is shown empty"),
+        ("annotations", {"entity_id": ["total"]}, "its entity_id (['total']) is not text, so it is shown empty"),
+    ],
+)
+def test_it_flags_an_item_with_a_bad_value_instead_of_failing_the_task(doc_task, kind, change, problem):
+    page(doc_task)[kind][0].update(change)
+    task = parse(doc_task)  # before issue #12: ProtocolError, the whole task unreadable
+    item = getattr(task.pages[0], kind)[0]
+    assert item.value_problem.startswith("Send.ai sent a bad value: ")
+    assert problem in item.value_problem
+    assert item.id == page(doc_task)[kind][0]["id"]
+    assert getattr(task.pages[0], kind)[0].confidence == (0.0 if "confidence" in change else item.confidence)
+    others = [i for k in ("annotations", "checkboxes", "segments", "signatures") for i in getattr(task.pages[0], k)]
+    assert [i.value_problem for i in others if i is not item] == [None] * (len(others) - 1)
+
+
+@pytest.mark.parametrize("where", ["coordinates", "top", "left_of_line"])
+def test_it_flags_a_coordinate_too_large_for_a_float(doc_task, where):
+    """A 400-digit coordinate: before issue #12, an OverflowError and a 500 on every page showing it."""
+    huge = int("9" * 400)
+    if where == "coordinates":
+        page(doc_task)["segments"][0]["coordinates"][1] = [huge, 10]
+        item = parse(doc_task).pages[0].segments[0]
+        assert (item.coordinates, item.geometry_problem) == ((), "has a point that is not a pair of numbers")
+    else:
+        page(doc_task)["annotations"][0][where] = huge
+        item = parse(doc_task).pages[0].annotations[0]
+        assert item.geometry_problem == "has a top or left_of_line that is not a number"
+
+
+def test_it_reads_a_number_a_float_can_hold_as_a_float(doc_task):
+    page(doc_task)["checkboxes"][0]["confidence"] = 1
+    checkbox = parse(doc_task).pages[0].checkboxes[0]
+    assert checkbox.confidence == 1.0 and isinstance(checkbox.confidence, float)
+    assert checkbox.value_problem is None

@@ -11,19 +11,18 @@ from reviewer.sendai import ProtocolError
 
 def test_it_names_the_field_of_a_wrong_type(upstream, api, doc_task, caplog):
     checkboxes = doc_task["pages"][0]["checkboxes"]
-    checkboxes += [dict(checkboxes[0], id="cb_2"), dict(checkboxes[0], id="cb_3", confidence="high")]
+    checkboxes += [dict(checkboxes[0], id="cb_2"), dict(checkboxes[0], id=3)]
     upstream.reply(json_body={"payload": doc_task})
     with pytest.raises(ProtocolError) as e:
         api.get("team_123456", "proj_123456", "task_abcdef123456", request_id="req-shape")
-    assert e.value.field == "payload.pages[0].checkboxes[2].confidence"
+    assert e.value.field == "payload.pages[0].checkboxes[2].id"
     assert str(e.value) == (
-        "Send.ai sent an answer the console cannot read: payload.pages[0].checkboxes[2].confidence is not a number."
+        "Send.ai sent an answer the console cannot read: payload.pages[0].checkboxes[2].id is not a string."
     )
     assert e.value.request_id == "req-shape"
     assert e.value.status == 200
     assert any(
-        r.levelno == logging.WARNING and "payload.pages[0].checkboxes[2].confidence" in r.getMessage()
-        for r in caplog.records
+        r.levelno == logging.WARNING and "payload.pages[0].checkboxes[2].id" in r.getMessage() for r in caplog.records
     )
 
 
