@@ -15,8 +15,12 @@ import math
 from collections.abc import Sequence
 
 from django.template.loader import render_to_string
+from django.utils import dateformat
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from reviewer.audit.templatetags.audit import percent
 
@@ -64,6 +68,11 @@ def _axis(top: int, plot_h: float) -> list[str]:
     return parts
 
 
+def _day(day: dt.date) -> str:
+    """A day as the reader's language writes it short (ISO in English)."""
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
 def _svg(chart_id: str, title: str, desc: str, body: list[str]) -> str:
     return (
         f'<svg class="chart" role="img" aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
@@ -75,12 +84,13 @@ def _svg(chart_id: str, title: str, desc: str, body: list[str]) -> str:
 
 
 def _figure(chart_id: str, title: str, desc: str, svg: str, table: str) -> SafeString:
+    numbers = _("%(title)s: the numbers") % {"title": title}
     return mark_safe(  # noqa: S308 (every piece of data in it went through escape())
         f'<figure class="chart-figure" aria-labelledby="{chart_id}-caption">'
         f'<figcaption id="{chart_id}-caption">{escape(title)}</figcaption>'
         f'<div class="chart-pair"><div class="chart-box">{svg}'
         f'<p class="chart-summary" aria-hidden="true">{escape(desc)}</p></div>'
-        f'<div class="chart-table" role="region" aria-label="{escape(title)}: the numbers" tabindex="0">'
+        f'<div class="chart-table" role="region" aria-label="{escape(numbers)}" tabindex="0">'
         f"{table}</div></div></figure>"
     )
 
@@ -109,15 +119,17 @@ def stacked_bars(
             base -= h
             body.append(
                 f'<rect x="{_n(x)}" y="{_n(base)}" width="{_n(bar)}" height="{_n(h)}" fill="{colour}">'
-                f"<title>{day.isoformat()}: {counts[n]} {escape(label)}</title></rect>"
+                f"<title>{_day(day)}: {counts[n]} {escape(label)}</title></rect>"
             )
     every = max(1, math.ceil(len(days) / 10))
+    # Translators: a date format (Django's DATE_FORMAT letters), as short as a chart's axis needs.
+    axis_format = pgettext("chart axis date format", "m-d")
     for n, day in enumerate(days):
         if n % every == 0:
             x = LEFT + slot * n + slot / 2
             body.append(
                 f'<text x="{_n(x)}" y="{TOP + plot_h + 16}" text-anchor="middle" font-size="11" '
-                f'fill="#5b6475">{day.strftime("%m-%d")}</text>'
+                f'fill="#5b6475">{dateformat.format(day, axis_format)}</text>'
             )
     legend_x = LEFT
     for colour, (label, counts) in zip(PALETTE, series, strict=False):
@@ -129,23 +141,30 @@ def stacked_bars(
         legend_x += 16 + 8 * (len(label) + len(str(sum(counts))) + 3)
     if days:
         busiest = max(range(len(days)), key=lambda n: totals[n])
-        span = f"{days[0].isoformat()} to {days[-1].isoformat()}"
         parts = ", ".join(f"{sum(counts)} {label}" for label, counts in series)
-        desc = f"{grand} action{'' if grand == 1 else 's'} from {span}: {parts}."
+        desc = ngettext(
+            "%(count)s action from %(start)s to %(end)s: %(parts)s.",
+            "%(count)s actions from %(start)s to %(end)s: %(parts)s.",
+            grand,
+        ) % {"count": grand, "start": _day(days[0]), "end": _day(days[-1]), "parts": parts}
         if grand:
-            desc += f" The busiest day was {days[busiest].isoformat()} with {totals[busiest]}."
+            desc += " " + _("The busiest day was %(day)s with %(count)s.") % {
+                "day": _day(days[busiest]),
+                "count": totals[busiest],
+            }
     else:
-        desc = "No days in the period."
+        desc = _("No days in the period.")
     head = "".join(f'<th scope="col">{escape(label)}</th>' for label, _ in series)
     rows = "".join(
-        f'<tr><th scope="row">{day.isoformat()}</th>'
+        f'<tr><th scope="row">{_day(day)}</th>'
         + "".join(f"<td>{counts[n]}</td>" for _, counts in series)
         + f"<td>{totals[n]}</td></tr>"
         for n, day in enumerate(days)
     )
     table = (
         f'<table class="grid compact"><caption>{escape(title)}</caption>'
-        f'<thead><tr><th scope="col">Day</th>{head}<th scope="col">Total</th></tr></thead>'
+        f'<thead><tr><th scope="col">{escape(_("Day"))}</th>{head}'
+        f'<th scope="col">{escape(_("Total"))}</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>"
     )
     return _figure(chart_id, title, desc, _svg(chart_id, title, desc, body), table)
@@ -174,11 +193,13 @@ def histogram(chart_id: str, title: str, buckets: Sequence[tuple[str, int]], *, 
     if total:
         commonest = max(buckets, key=lambda b: b[1])
         desc = (
-            f"{total} timed action{'' if total == 1 else 's'}. "
-            f"The most common time on task was {commonest[0]} ({commonest[1]})."
+            ngettext("%(count)s timed action.", "%(count)s timed actions.", total) % {"count": total}
+            + " "
+            + _("The most common time on task was %(bucket)s (%(count)s).")
+            % {"bucket": commonest[0], "count": commonest[1]}
         )
     else:
-        desc = "No timed actions in the period."
+        desc = _("No timed actions in the period.")
     if summary:
         desc += " " + summary
     rows = "".join(
@@ -188,8 +209,8 @@ def histogram(chart_id: str, title: str, buckets: Sequence[tuple[str, int]], *, 
     )
     table = (
         f'<table class="grid compact"><caption>{escape(title)}</caption>'
-        f'<thead><tr><th scope="col">Time on task</th><th scope="col">Actions</th>'
-        f'<th scope="col">Share</th></tr></thead><tbody>{rows}</tbody></table>'
+        f'<thead><tr><th scope="col">{escape(_("Time on task"))}</th><th scope="col">{escape(_("Actions"))}</th>'
+        f'<th scope="col">{escape(_("Share"))}</th></tr></thead><tbody>{rows}</tbody></table>'
     )
     return _figure(chart_id, title, desc, _svg(chart_id, title, desc, body), table)
 
@@ -221,7 +242,7 @@ def rate_bars(
     height = LEGEND_H + plot_h + AXIS_H
     grid = [{"x": _n(plot_x + plot_w * n / 4), "label": f"{25 * n}%"} for n in range(5)]
     legend, x = [], plot_x
-    for colour, (name, _) in zip(PALETTE, series, strict=False):
+    for colour, (name, _values) in zip(PALETTE, series, strict=False):
         legend.append({"x": _n(x), "text_x": _n(x + 16), "colour": colour, "name": name})
         x += 16 + 7 * len(name) + 14
     rows = []

@@ -47,6 +47,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Lead, TruncDate
+from django.utils.translation import gettext, gettext_lazy
 
 from reviewer.audit.forms import day_bounds
 from reviewer.audit.models import SampleItem, Verdict
@@ -58,14 +59,14 @@ KINDS = (Action.COMPLETE, Action.DISCARD, Action.REPORT, Action.APPROVE, Action.
 DECISIONS = (Action.APPROVE, Action.DISAPPROVE)
 # Buckets of time on task: (label, from seconds, below seconds or None).
 BUCKETS = (
-    ("under 10 s", 0, 10),
-    ("10–30 s", 10, 30),
-    ("30 s–1 min", 30, 60),
-    ("1–2 min", 60, 120),
-    ("2–5 min", 120, 300),
-    ("5–10 min", 300, 600),
-    ("10–30 min", 600, 1800),
-    ("over 30 min", 1800, None),
+    (gettext_lazy("under 10 s"), 0, 10),
+    (gettext_lazy("10–30 s"), 10, 30),
+    (gettext_lazy("30 s–1 min"), 30, 60),
+    (gettext_lazy("1–2 min"), 60, 120),
+    (gettext_lazy("2–5 min"), 120, 300),
+    (gettext_lazy("5–10 min"), 300, 600),
+    (gettext_lazy("10–30 min"), 600, 1800),
+    (gettext_lazy("over 30 min"), 1800, None),
 )
 
 
@@ -170,7 +171,7 @@ class Figures:
     per_day: dict[str, list[int]]  # kind -> count per day, aligned with `days`
     histogram: list[tuple[str, int]]
     entities: list[EntityFigures] = field(default_factory=list)  # most often changed first
-    all_entities: EntityFigures = field(default_factory=lambda: EntityFigures("Every entity"))
+    all_entities: EntityFigures = field(default_factory=lambda: EntityFigures(gettext("Every entity")))
 
 
 def compute(start: dt.date, end: dt.date, *, reviewer: str = "", team_id: str = "", project_id: str = "") -> Figures:
@@ -224,10 +225,10 @@ def compute(start: dt.date, end: dt.date, *, reviewer: str = "", team_id: str = 
     for row in daily:
         if row["day"] in index:
             per_day[row["action"]][index[row["day"]]] = row["n"]
-    histogram = [(label, total.buckets[n]) for n, (label, _, _) in enumerate(BUCKETS)]
+    histogram = [(str(label), total.buckets[n]) for n, (label, _, _) in enumerate(BUCKETS)]
     reviewers = [people[name] for name in sorted(people)]
     entities = _entities(first, after, reviewer, team_id, project_id)
-    every = EntityFigures("Every entity")
+    every = EntityFigures(gettext("Every entity"))
     for entity in entities:
         every.items += entity.items
         every.changed += entity.changed

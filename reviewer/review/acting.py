@@ -172,9 +172,7 @@ def perform(
     if action == "complete" and draft is not None and (changes or not draft.changes):
         Draft.objects.filter(pk=draft.pk).delete()  # sent, or held only the last validation's verdict
     if entry is not None:
-        claims.remember(ids[0], ids[1], result.task, entry.source)  # first the status, then the claim
-        if action in MOVE_ON:
-            claims.release(entry.pk, user)
+        claims.settle(entry.pk, user, result.task, release_claim=action in MOVE_ON)  # status and claim at once
     text = result.warning or str(DONE[action])
     if changes and not result.warning:
         count = len(changes)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -14,10 +16,12 @@ def seconds(value: float | None) -> str:
         return "—"
     whole = round(value)
     if whole < 60:
-        return f"{value:.1f} s".replace(".0 s", " s")
+        shown = formats.number_format(value, 1)
+        tenth = formats.get_format("DECIMAL_SEPARATOR") + "0"
+        return _("%(seconds)s s") % {"seconds": shown.removesuffix(tenth)}
     if whole < 3600:
-        return f"{whole // 60} min {whole % 60:02d} s"
-    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
+        return _("%(minutes)s min %(seconds)s s") % {"minutes": whole // 60, "seconds": f"{whole % 60:02d}"}
+    return _("%(hours)s h %(minutes)s min") % {"hours": whole // 3600, "minutes": f"{whole % 3600 // 60:02d}"}
 
 
 @register.filter
@@ -29,4 +33,4 @@ def percent(value: float | None) -> str:
 @register.filter
 def ratio(value: float | None) -> str:
     """A number per something, to one decimal; a dash when unknown."""
-    return "—" if value is None else f"{value:.1f}"
+    return "—" if value is None else formats.number_format(value, 1)
