@@ -11,6 +11,7 @@ import datetime as dt
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reviewer import sendai
 from reviewer.audit.models import Verdict
@@ -42,12 +43,14 @@ def today() -> dt.date:
 class ScopeForm(forms.Form):
     """Whose work, in which project, over which days."""
 
-    reviewer = forms.CharField(label="Reviewer", required=False, max_length=150, help_text="A user name, exactly.")
-    project = forms.CharField(
-        label="Project", required=False, max_length=257, help_text="A project ID, or team ID/project ID."
+    reviewer = forms.CharField(
+        label=_("Reviewer"), required=False, max_length=150, help_text=_("A user name, exactly.")
     )
-    date_from = forms.DateField(label="From", required=False, widget=DateInput)
-    date_to = forms.DateField(label="To", required=False, widget=DateInput, help_text="Included; days in UTC.")
+    project = forms.CharField(
+        label=_("Project"), required=False, max_length=257, help_text=_("A project ID, or team ID/project ID.")
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput, help_text=_("Included; days in UTC."))
 
     def clean_reviewer(self) -> str:
         return self.cleaned_data["reviewer"].strip()
@@ -63,8 +66,10 @@ class ScopeForm(forms.Form):
             sendai.check_id(project, "project")
         except sendai.InvalidId:
             raise forms.ValidationError(
-                "Enter a project ID, or a team ID and a project ID separated by '/' "
-                "(each 1 to 128 letters, digits, '_', '.' or '-').",
+                _(
+                    "Enter a project ID, or a team ID and a project ID separated by '/' "
+                    "(each 1 to 128 letters, digits, '_', '.' or '-')."
+                ),
                 code="invalid_project",
             ) from None
         return (team, project)
@@ -73,7 +78,7 @@ class ScopeForm(forms.Form):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", forms.ValidationError("The end comes before the start.", code="reversed"))
+            self.add_error("date_to", forms.ValidationError(_("The end comes before the start."), code="reversed"))
         return data
 
     @property
@@ -104,12 +109,12 @@ class ScopeForm(forms.Form):
 class LogFilterForm(ScopeForm):
     """The filters of the approvals ledger and of the activity log."""
 
-    action = forms.ChoiceField(label="Action", required=False)
-    outcome = forms.ChoiceField(label="Outcome", required=False, choices=[("", "Any outcome"), *Outcome.choices])
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", _("Any outcome")), *Outcome.choices])
     corrected = forms.BooleanField(
-        label="Only with corrections",
+        label=_("Only with corrections"),
         required=False,
-        help_text="Completes (or reports) that sent corrections to the AI's values.",
+        help_text=_("Completes (or reports) that sent corrections to the AI's values."),
     )
 
     def __init__(self, *args, actions: list[str], **kwargs) -> None:
@@ -117,7 +122,7 @@ class LogFilterForm(ScopeForm):
         super().__init__(*args, **kwargs)
         labels = dict(Action.choices)
         self.actions = actions
-        self.fields["action"].choices = [("", "Any action"), *((a, labels[a]) for a in actions)]
+        self.fields["action"].choices = [("", _("Any action")), *((a, labels[a]) for a in actions)]
         if not set(actions) & CORRECTED_ACTIONS:  # the ledger: approvals never carry corrections
             del self.fields["corrected"]
 
@@ -152,21 +157,21 @@ class PeriodForm(ScopeForm):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and (end - start).days + 1 > MAX_PERIOD_DAYS:
-            self.add_error("date_from", f"Choose at most {MAX_PERIOD_DAYS} days.")
+            self.add_error("date_from", _("Choose at most %(days)s days.") % {"days": MAX_PERIOD_DAYS})
         return data
 
 
 class SampleForm(ScopeForm):
     """What to draw for a second review: whose approvals, where, when, how many."""
 
-    size = forms.IntegerField(label="How many tasks", min_value=1, max_value=MAX_SAMPLE, initial=20)
+    size = forms.IntegerField(label=_("How many tasks"), min_value=1, max_value=MAX_SAMPLE, initial=20)
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("auto_id", "sample-%s")
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].help_text = "Whose approvals: a user name, exactly. Empty: anyone's."
+        self.fields["reviewer"].help_text = _("Whose approvals: a user name, exactly. Empty: anyone's.")
         self.fields["date_from"].required = self.fields["date_to"].required = True
-        self.fields["date_from"].label = "Approved from"
+        self.fields["date_from"].label = _("Approved from")
         if not self.is_bound:
             end = today()
             self.initial.setdefault("date_to", end)
@@ -180,29 +185,29 @@ class VerdictForm(forms.Form):
     """A lead's verdict on one sampled approval."""
 
     verdict = forms.ChoiceField(
-        label="Verdict",
-        choices=[(Verdict.AGREED, "Agree: the approval is right"), (Verdict.DISAGREED, "Disagree")],
+        label=_("Verdict"),
+        choices=[(Verdict.AGREED, _("Agree: the approval is right")), (Verdict.DISAGREED, _("Disagree"))],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed when you disagree.",
+        help_text=_("Needed when you disagree."),
     )
     disapprove = forms.BooleanField(
-        label="Disapprove it upstream too",
+        label=_("Disapprove it upstream too"),
         required=False,
-        help_text="Takes the task out of the training data, with your own Send.ai key.",
+        help_text=_("Takes the task out of the training data, with your own Send.ai key."),
     )
 
     def clean(self):
         data = super().clean()
         if data.get("verdict") == Verdict.DISAGREED and not (data.get("reason") or "").strip():
-            self.add_error("reason", forms.ValidationError("Say why you disagree.", code="no_reason"))
+            self.add_error("reason", forms.ValidationError(_("Say why you disagree."), code="no_reason"))
         if data.get("disapprove") and data.get("verdict") != Verdict.DISAGREED:
             self.add_error(
-                "disapprove", forms.ValidationError("Only a disagreement can disapprove the task.", code="agreed")
+                "disapprove", forms.ValidationError(_("Only a disagreement can disapprove the task."), code="agreed")
             )
         return data

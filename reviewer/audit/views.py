@@ -24,7 +24,10 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviewer import sendai
@@ -46,13 +49,37 @@ LEDGER_ACTIONS = [Action.APPROVE.value, Action.DISAPPROVE.value]
 ALL_ACTIONS = list(Action.values)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 ACTION_LABELS = dict(Action.choices)
-DISAPPROVED = "Disapproved in Send.ai: the task left the training data."
+DISAPPROVED = gettext_lazy("Disapproved in Send.ai: the task left the training data.")
+# Each chart's title, for one reviewer and for everyone: whole sentences, as languages differ
+# in how they say whose.
+TITLES = {
+    "per-day": (
+        gettext_lazy("%(reviewer)s's actions per day, %(start)s to %(end)s"),
+        gettext_lazy("Everyone's actions per day, %(start)s to %(end)s"),
+    ),
+    "time-on-task": (
+        gettext_lazy("%(reviewer)s's time on task, %(start)s to %(end)s"),
+        gettext_lazy("Everyone's time on task, %(start)s to %(end)s"),
+    ),
+    "corrected": (
+        gettext_lazy("%(reviewer)s's completes with corrections, %(start)s to %(end)s"),
+        gettext_lazy("Everyone's completes with corrections, %(start)s to %(end)s"),
+    ),
+    "entities": (
+        gettext_lazy("%(reviewer)s's corrections per entity, %(start)s to %(end)s"),
+        gettext_lazy("Everyone's corrections per entity, %(start)s to %(end)s"),
+    ),
+}
+VERDICT_DONE = {
+    Verdict.AGREED: gettext_lazy("%(task)s: agreed."),
+    Verdict.DISAGREED: gettext_lazy("%(task)s: disagreed."),
+}
 
 
 def _auditor(request: HttpRequest) -> None:
     """Let through those who may audit the team's work (leads and admins); 403 for anyone else."""
     if not request.user.has_perm("accounts.audit_work"):
-        raise PermissionDenied("Only team leads and admins see the audit pages.")
+        raise PermissionDenied(_("Only team leads and admins see the audit pages."))
 
 
 def _sample(request: HttpRequest, sample_id: int) -> Sample:
@@ -257,7 +284,7 @@ def task_history(request: HttpRequest, team_id: str, project_id: str, task_id: s
         for value, kind in ((team_id, "team"), (project_id, "project"), (task_id, "task")):
             sendai.check_id(value, kind)
     except sendai.InvalidId:
-        raise Http404("No task has such an ID.") from None
+        raise Http404(_("No task has such an ID.")) from None
     ids = {"team_id": team_id, "project_id": project_id, "task_id": task_id}
     records = list(
         ActionRecord.objects.filter(**ids)
@@ -300,19 +327,30 @@ def figures(request: HttpRequest) -> HttpResponse:
         team_id=form.team_id,
         project_id=form.project_id,
     )
-    whose = f"{data['reviewer']}'s" if data["reviewer"] else "Everyone's"
-    span = f"{result.start.isoformat()} to {result.end.isoformat()}"
+    words = {
+        "reviewer": data["reviewer"],
+        "start": date_format(result.start, "SHORT_DATE_FORMAT"),
+        "end": date_format(result.end, "SHORT_DATE_FORMAT"),
+    }
+
+    def title(chart: str) -> str:
+        mine, everyone = TITLES[chart]
+        return (mine if data["reviewer"] else everyone) % words
+
     series = [(ACTION_LABELS[kind], result.per_day[kind]) for kind in KINDS]
     summary = ""
     if result.total.median is not None:
-        summary = f"Median {seconds(result.total.median)}, 90th percentile {seconds(result.total.p90)}."
+        summary = _("Median %(median)s, 90th percentile %(p90)s.") % {
+            "median": seconds(result.total.median),
+            "p90": seconds(result.total.p90),
+        }
     context.update(
         result=result,
         kinds=[ACTION_LABELS[kind] for kind in KINDS],
-        per_day=charts.stacked_bars("per-day", f"{whose} actions per day, {span}", result.days, series),
-        spread=charts.histogram("time-on-task", f"{whose} time on task, {span}", result.histogram, summary=summary),
-        corrected_chart=_corrections_chart(result, f"{whose} completes with corrections, {span}"),
-        entity_chart=_entities_chart(result, f"{whose} corrections per entity, {span}"),
+        per_day=charts.stacked_bars("per-day", title("per-day"), result.days, series),
+        spread=charts.histogram("time-on-task", title("time-on-task"), result.histogram, summary=summary),
+        corrected_chart=_corrections_chart(result, title("corrected")),
+        entity_chart=_entities_chart(result, title("entities")),
         period_query=urlencode({k: form.data.get(k, "") for k in ("date_from", "date_to", "project")}),
     )
     return render(request, "audit/figures.html", context)
@@ -324,14 +362,22 @@ def _corrections_chart(result: Figures, title: str) -> str:
     total = result.total
     if people:
         top = max(people, key=lambda p: (p.correction_rate, p.completes))
-        desc = (
-            f"{total.corrected} of {total.completes} complete{'' if total.completes == 1 else 's'} "
-            f"({percent(total.correction_rate)}) sent corrections, "
-            f"{ratio(total.corrections_per_complete)} corrections per complete. "
-            f"The highest share: {top.username}, {percent(top.correction_rate)}."
-        )
+        desc = ngettext(
+            "%(corrected)s of %(completes)s complete (%(share)s) sent corrections, %(per)s corrections per complete.",
+            "%(corrected)s of %(completes)s completes (%(share)s) sent corrections, %(per)s corrections per complete.",
+            total.completes,
+        ) % {
+            "corrected": total.corrected,
+            "completes": total.completes,
+            "share": percent(total.correction_rate),
+            "per": ratio(total.corrections_per_complete),
+        }
+        desc += " " + _("The highest share: %(reviewer)s, %(share)s.") % {
+            "reviewer": top.username,
+            "share": percent(top.correction_rate),
+        }
     else:
-        desc = "No completes in the period."
+        desc = _("No completes in the period.")
     table = [
         [p.username, p.completes, p.corrected, percent(p.correction_rate), ratio(p.corrections_per_complete)]
         for p in people
@@ -339,7 +385,7 @@ def _corrections_chart(result: Figures, title: str) -> str:
     if len(people) > 1:
         table.append(
             [
-                "Everyone",
+                _("Everyone"),
                 total.completes,
                 total.corrected,
                 percent(total.correction_rate),
@@ -350,9 +396,9 @@ def _corrections_chart(result: Figures, title: str) -> str:
         "corrected",
         title,
         [p.username for p in people],
-        [("Completes corrected", [p.correction_rate for p in people])],
+        [(_("Completes corrected"), [p.correction_rate for p in people])],
         desc=desc,
-        head=["Reviewer", "Completes", "With corrections", "Share", "Corrections per complete"],
+        head=[_("Reviewer"), _("Completes"), _("With corrections"), _("Share"), _("Corrections per complete")],
         table=table,
     )
 
@@ -363,18 +409,28 @@ def _entities_chart(result: Figures, title: str) -> str:
     shown = entities[:ENTITY_BARS]
     if entities:
         first = entities[0]
-        desc = (
-            f"{every.changed} of {every.items} AI value{'' if every.items == 1 else 's'} "
-            f"({percent(every.change_rate)}) changed, over {len(entities)} "
-            f"entit{'y' if len(entities) == 1 else 'ies'}. The most often changed: {first.entity_id}, "
-            f"{percent(first.change_rate)}. The AI's mean confidence was "
-            f"{percent(every.mean_changed)} on the values changed and {percent(every.mean_unchanged)} "
-            "on those kept."
-        )
+        values = ngettext(
+            "%(changed)s of %(items)s AI value (%(share)s) changed",
+            "%(changed)s of %(items)s AI values (%(share)s) changed",
+            every.items,
+        ) % {"changed": every.changed, "items": every.items, "share": percent(every.change_rate)}
+        over = ngettext("over %(count)s entity", "over %(count)s entities", len(entities)) % {"count": len(entities)}
+        desc = _("%(values)s, %(over)s.") % {"values": values, "over": over}
+        desc += " " + _(
+            "The most often changed: %(entity)s, %(share)s. The AI's mean confidence was %(changed)s "
+            "on the values changed and %(kept)s on those kept."
+        ) % {
+            "entity": first.entity_id,
+            "share": percent(first.change_rate),
+            "changed": percent(every.mean_changed),
+            "kept": percent(every.mean_unchanged),
+        }
         if len(entities) > len(shown):
-            desc += f" The chart shows the {len(shown)} most often changed; the table shows all."
+            desc += " " + _("The chart shows the %(count)s most often changed; the table shows all.") % {
+                "count": len(shown)
+            }
     else:
-        desc = "No completed task in the period has entities."
+        desc = _("No completed task in the period has entities.")
     rows = [*entities, every] if len(entities) > 1 else entities
     table = [
         [
@@ -392,12 +448,19 @@ def _entities_chart(result: Figures, title: str) -> str:
         title,
         [e.entity_id for e in shown],
         [
-            ("Changed", [e.change_rate for e in shown]),
-            ("AI confidence, changed", [e.mean_changed for e in shown]),
-            ("AI confidence, kept", [e.mean_unchanged for e in shown]),
+            (_("Changed"), [e.change_rate for e in shown]),
+            (_("AI confidence, changed"), [e.mean_changed for e in shown]),
+            (_("AI confidence, kept"), [e.mean_unchanged for e in shown]),
         ],
         desc=desc,
-        head=["Entity", "AI values", "Changed", "Change rate", "Mean AI confidence, changed", "Mean, kept"],
+        head=[
+            _("Entity"),
+            _("AI values"),
+            _("Changed"),
+            _("Change rate"),
+            _("Mean AI confidence, changed"),
+            _("Mean, kept"),
+        ],
         table=table,
     )
 
@@ -422,10 +485,17 @@ def samples(request: HttpRequest) -> HttpResponse:
         drawn = sampling.draw(form.scope(ActionRecord.objects.all()), data["size"], by=request.user, filters=filters)
         if drawn is not None:
             count = drawn.items.count()
-            short = f" (only {count} matched)" if count < drawn.size else ""
-            messages.success(request, f"Drew {count} approved task{'s' if count != 1 else ''}{short}.")
+            if count < drawn.size:
+                text = ngettext(
+                    "Drew %(count)s approved task (only %(count)s matched).",
+                    "Drew %(count)s approved tasks (only %(count)s matched).",
+                    count,
+                )
+            else:
+                text = ngettext("Drew %(count)s approved task.", "Drew %(count)s approved tasks.", count)
+            messages.success(request, text % {"count": count})
             return redirect("audit-sample", sample_id=drawn.pk)
-        form.add_error(None, "No approval matches these choices among the tasks that are still approved.")
+        form.add_error(None, _("No approval matches these choices among the tasks that are still approved."))
     decided = Q(items__verdict__in=[Verdict.AGREED, Verdict.DISAGREED])
     listing = Sample.objects.annotate(
         count=Count("items"),
@@ -500,7 +570,8 @@ def verdict(request: HttpRequest, item_id: int) -> HttpResponse:
     if not form.is_valid():
         notice = {
             "level": "error",
-            "text": "Check the verdict: " + " ".join(e for errs in form.errors.values() for e in errs),
+            "text": _("Check the verdict: %(errors)s")
+            % {"errors": " ".join(e for errs in form.errors.values() for e in errs)},
         }
         return _item_response(request, item, form, notice, status=400)
     data = form.cleaned_data
@@ -509,15 +580,15 @@ def verdict(request: HttpRequest, item_id: int) -> HttpResponse:
         try:
             upstream = _disapprove_upstream(request, item)
         except UpstreamProblem as e:
-            notice = {"level": "error", "text": f"{e} The verdict was not saved."}
+            notice = {"level": "error", "text": f"{e} " + _("The verdict was not saved.")}
             return _item_response(request, item, form, notice, status=e.status)
     item.verdict = data["verdict"]
     item.reason = data["reason"].strip()
     item.decided_by = request.user
     item.decided_at = timezone.now()
-    item.disapproved_upstream = item.disapproved_upstream or upstream == DISAPPROVED
+    item.disapproved_upstream = item.disapproved_upstream or upstream == str(DISAPPROVED)
     item.save(update_fields=["verdict", "reason", "decided_by", "decided_at", "disapproved_upstream"])
-    text = " ".join(filter(None, [f"{item.task_id}: {item.get_verdict_display().lower()}.", upstream]))
+    text = " ".join(filter(None, [VERDICT_DONE[item.verdict] % {"task": item.task_id}, upstream]))
     if request.htmx:
         return _item_response(request, item, None, {"level": "success", "text": text})
     messages.success(request, text)
@@ -531,11 +602,11 @@ def _disapprove_upstream(request: HttpRequest, item: SampleItem) -> str:
     """Disapprove the task with the lead's own key, by the one action path; raise UpstreamProblem if not done."""
     profile = profile_of(request.user)
     if not profile.key_works:
-        raise UpstreamProblem("You have no working Send.ai API key in Reviewer, so nothing was sent.", 400)
+        raise UpstreamProblem(_("You have no working Send.ai API key in Reviewer, so nothing was sent."), 400)
     attempt = acting.perform(request.user, profile, item.ids, Action.DISAPPROVE, check_claim=False)
     if attempt.done:
-        return DISAPPROVED
+        return str(DISAPPROVED)
     if attempt.code == "already_disapproved":
-        return "Send.ai says the task is not approved any more, so there was nothing to disapprove."
+        return _("Send.ai says the task is not approved any more, so there was nothing to disapprove.")
     status = 404 if attempt.not_found else 503 if attempt.retry else 400
     raise UpstreamProblem(attempt.text, status)

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -77,16 +77,17 @@ def _page_number(request: HttpRequest, task: sendai.Task) -> int:
     return min(max(number, 1), max(len(task.pages), 1))
 
 
-def _claim(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task, *, take: bool) -> dict:
+def _claim(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task, *, take: bool, seen_at=None) -> dict:
     """The queue's view of this task: who holds it, and whether that is the viewer.
 
     Opening a task that is in review claims it for the viewer, unless someone
-    else holds it; the entry learns the status the upstream just showed.
+    else holds it; the entry learns the status the upstream showed at `seen_at`
+    (unless it knows a newer one: then the queue's word wins and nothing is claimed).
     """
     entry = Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).first()
     if entry is None:
         return {"entry": None, "holder": None, "mine": False, "viewer": request.user}
-    claims.remember(ids[0], ids[1], task, entry.source)
+    claims.remember(ids[0], ids[1], task, entry.source, seen_at=seen_at)
     if take and task.status == "REVIEWING":
         entry = claims.hold(entry.pk, request.user)
     else:
@@ -229,7 +230,7 @@ def task(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> H
     profile = _reviewer(request)
     ids = (team_id, project_id, task_id)
     _check_ids(*ids)
-    started = time.monotonic()
+    started, seen = time.monotonic(), timezone.now()
     try:
         client = acting.client_for(profile)
         ahead = None if request.htmx else claims.take_ahead(request.user, ids)
@@ -245,7 +246,7 @@ def task(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> H
         return render(request, "review/unavailable.html", context, status=503)
     if not request.htmx:
         _record(request, ids, Action.OPEN, Outcome.OK, started, result.request_id, status=200, task=result.task)
-    claim = _claim(request, ids, result.task, take=not request.htmx)
+    claim = _claim(request, ids, result.task, take=not request.htmx, seen_at=seen)
     return render(request, _template(request), _context(request, ids, result.task, claim=claim))
 
 
