@@ -7,7 +7,15 @@ from django.core.checks import Error, Warning, run_checks
 
 from reviewer.front.checks import check_allowed_hosts, check_sandbox_webhook, check_sendai_api_url, check_timeouts
 
-OURS = {"reviewer.E001", "reviewer.E002", "reviewer.E003", "reviewer.E004", "reviewer.E005", "reviewer.W001"}
+OURS = {
+    "reviewer.E001",
+    "reviewer.E002",
+    "reviewer.E003",
+    "reviewer.E004",
+    "reviewer.E005",
+    "reviewer.E007",
+    "reviewer.W001",
+}
 
 
 def ids(messages) -> list[str]:
@@ -176,3 +184,21 @@ def test_it_finds_nothing_wrong_with_a_good_configuration(settings):
     settings.SANDBOX_REPORT_HOOK_URL = "https://hooks.example.com/report"
     settings.ALLOWED_HOSTS = ["review.example.com"]
     assert set(ids(run_checks())).isdisjoint(OURS)
+
+
+def test_it_refuses_a_waiting_limit_that_would_let_every_thread_wait_on_sendai(settings):
+    from reviewer.front.checks import check_waiting_limit
+
+    settings.GUNICORN_THREADS, settings.SENDAI_MAX_WAITING = 8, 8
+    messages = check_waiting_limit(None)
+    assert ids(messages) == ["reviewer.E007"]
+    assert "SENDAI_MAX_WAITING (8)" in messages[0].msg
+    settings.SENDAI_MAX_WAITING = 6
+    assert check_waiting_limit(None) == []
+
+
+def test_the_default_waiting_limit_leaves_two_threads(settings):
+    from reviewer import settings as configured
+
+    threads = configured.GUNICORN_THREADS
+    assert max(1, threads - 2) == configured.SENDAI_MAX_WAITING

@@ -47,7 +47,9 @@ def check_sendai_api_url(app_configs, **kwargs):
 def check_timeouts(app_configs, **kwargs):
     from reviewer.sendai.client import RETRY_AFTER_CAP
 
-    # A GET may be tried twice, with a Retry-After wait between (see reviewer/sendai/client.py).
+    # A GET may be tried twice, with a Retry-After wait between; each try's whole answer must
+    # arrive within the read timeout of sending (a deadline, not a bound on each read: see
+    # reviewer/sendai/client.py), so this is the longest a call can take, not an estimate.
     worst = 2 * (settings.SENDAI_CONNECT_TIMEOUT + settings.SENDAI_READ_TIMEOUT) + RETRY_AFTER_CAP
     if worst >= settings.GUNICORN_TIMEOUT:
         return [
@@ -57,6 +59,23 @@ def check_timeouts(app_configs, **kwargs):
                 f"GUNICORN_TIMEOUT ({settings.GUNICORN_TIMEOUT}s).",
                 hint="Otherwise a slow upstream gets the worker killed before the console can answer.",
                 id="reviewer.E002",
+            )
+        ]
+    return []
+
+
+@register()
+def check_waiting_limit(app_configs, **kwargs):
+    # A hung Send.ai holds as many threads as may wait on it; the rest must stay free for
+    # /health/, the pages that need no Send.ai, and the sandbox when it is served alongside.
+    if settings.SENDAI_MAX_WAITING >= settings.GUNICORN_THREADS:
+        return [
+            Error(
+                f"SENDAI_MAX_WAITING ({settings.SENDAI_MAX_WAITING}) lets every one of the "
+                f"GUNICORN_THREADS ({settings.GUNICORN_THREADS}) wait on Send.ai.",
+                hint="Keep it below GUNICORN_THREADS (the default is GUNICORN_THREADS - 2), so that a hung "
+                "upstream cannot take the threads that /health/ and the queue need.",
+                id="reviewer.E007",
             )
         ]
     return []

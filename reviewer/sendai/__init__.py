@@ -10,6 +10,7 @@ except sendai.SendaiError as e:
 
 from reviewer.sendai.client import Client, check_id
 from reviewer.sendai.errors import (
+    Busy,
     CorrectionsRefused,
     InvalidId,
     InvalidKey,
@@ -43,6 +44,7 @@ from reviewer.sendai.types import (
 __all__ = [
     "COMMON_ISSUES",
     "Annotation",
+    "Busy",
     "Checkbox",
     "Client",
     "CorrectionsRefused",

@@ -9,24 +9,34 @@ method, path, status, duration and request ID to "reviewer.sendai", and raises a
 subclass (errors.py) for anything but success. The key goes in the Authorization header
 and nowhere else: not in logs, not in exception messages.
 
-Timeouts: the session's adapter gives every request the (SENDAI_CONNECT_TIMEOUT,
-SENDAI_READ_TIMEOUT) timeout from settings. The read timeout bounds each wait for data,
-not a whole transfer; an upstream that trickles bytes can stretch a call past it.
+Deadlines: the session's adapter gives every request the (SENDAI_CONNECT_TIMEOUT,
+SENDAI_READ_TIMEOUT) timeout from settings, and the whole answer, headers and body, must
+arrive within SENDAI_READ_TIMEOUT of sending: each read of the socket gets only what is left
+of that deadline (_DeadlineResponse), so an upstream that trickles bytes cannot stretch a
+call past it.
 
-Retries: GETs only, once, on a 429, 502 or 503 answer, after its Retry-After (capped at
-RETRY_AFTER_CAP seconds) or at once (urllib3 does not back off before a first retry).
-Timeouts and broken connections are not retried: a slow upstream would only get slower,
-and the worst case would grow by a whole timeout per retry. An action (POST) is sent
-exactly once, whatever happens. Worst case for a GET: 2 × (connect + read timeout) +
-RETRY_AFTER_CAP, 28.1 s with the default settings, below gunicorn's 30 s; for a POST:
-connect + read timeout, 13.05 s.
+Waiting: at most SENDAI_MAX_WAITING calls of the process wait on Send.ai at once; a call
+beyond that is not sent and raises Busy (an Unavailable) at once, so that a hung upstream
+cannot take every thread of the server and /health/ and the pages that need no Send.ai
+keep answering.
+
+Retries: GETs only, once: on a 429, 502 or 503 answer, after its Retry-After (capped at
+RETRY_AFTER_CAP seconds) or at once (urllib3 does not back off before a first retry), and on
+a connection that broke before an answer came (a pooled keep-alive connection the server
+had closed). Timeouts are not retried: a slow upstream would only get slower. An action
+(POST) is sent exactly once, whatever happens. Worst case for a GET: 2 × (connect + read
+timeout) + RETRY_AFTER_CAP, 28.1 s with the default settings, below gunicorn's 30 s; for a
+POST: connect + read timeout, 13.05 s.
 """
 
 from __future__ import annotations
 
+import http.client
+import io
 import json
 import logging
 import re
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -41,9 +51,13 @@ from urllib.parse import quote, urlencode
 import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import InvalidHeader, ReadTimeoutError
 from urllib3.util import Retry
 
 from reviewer.sendai.errors import (
+    Busy,
     CorrectionsRefused,
     InvalidId,
     InvalidKey,
@@ -56,22 +70,106 @@ from reviewer.sendai.errors import (
     Unavailable,
     ValidationFailed,
 )
-from reviewer.sendai.types import Issue, PageImage, TaskList, TaskResult, as_object, malformed, parse_task
+from reviewer.sendai.types import (
+    ID_PATTERN,
+    Issue,
+    PageImage,
+    TaskList,
+    TaskResult,
+    as_object,
+    malformed,
+    parse_task,
+)
 
 logger = logging.getLogger("reviewer.sendai")
 
-ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,1024}")  # visible ASCII: nothing that could break a header
 MAX_BYTES = 20 * 1024 * 1024  # the largest answer read: a task or a page image
 MAX_ERROR_BYTES = 64 * 1024  # what is read of an error answer
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 RETRY_AFTER_CAP = 2
+RETRY_AFTER_LONGEST = 24 * 3600  # a longer Retry-After is read as this: "try again later"
 JSON = "application/json"
 
 
+class _DeadlineReader(io.RawIOBase):
+    """The socket's reads, each allowed only what is left of the answer's deadline."""
+
+    def __init__(self, raw: io.RawIOBase, sock: Any, deadline: float, per_read: float | None) -> None:
+        super().__init__()
+        self._raw, self._sock, self._deadline, self._per_read = raw, sock, deadline, per_read
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("The answer did not arrive within its deadline.")
+        self._sock.settimeout(left if self._per_read is None else min(self._per_read, left))
+        return self._raw.readinto(buffer)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _DeadlineResponse(http.client.HTTPResponse):
+    """An answer that must arrive whole, status line to last byte, within the read timeout.
+
+    urllib3 sets the socket's timeout to the read timeout just before the answer is read;
+    that becomes the deadline for all of it, not a bound on each wait for data.
+    """
+
+    def __init__(self, sock: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        per_read = sock.gettimeout()
+        deadline = time.monotonic() + (settings.SENDAI_READ_TIMEOUT if per_read is None else per_read)
+        self.fp = io.BufferedReader(_DeadlineReader(self.fp.detach(), sock, deadline, per_read))
+
+
+class _HTTPConnection(HTTPConnection):
+    response_class = _DeadlineResponse
+
+
+class _HTTPSConnection(HTTPSConnection):
+    response_class = _DeadlineResponse
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class _Retry(Retry):
+    """GETs once more after a 429/502/503, or a connection that broke before any answer; never after a timeout.
+
+    Its Retry-After is read by the console's own parser: a number of any length is no error.
+    """
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if isinstance(error, ReadTimeoutError):
+            raise error  # a slow upstream would only get slower
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        seconds = _retry_after(retry_after)
+        if seconds is None:
+            raise InvalidHeader("Unreadable Retry-After header.")
+        return min(seconds, self.retry_after_max)
+
+
 class TimeoutAdapter(HTTPAdapter):
-    """An adapter that sends no request without the (connect, read) timeout from settings."""
+    """An adapter that sends no request without the (connect, read) timeout from settings,
+    and reads every answer against a deadline (_DeadlineResponse)."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         if kwargs.get("timeout") is None:
@@ -84,10 +182,10 @@ class Session(requests.Session):
 
     def __init__(self) -> None:
         super().__init__()
-        retry = Retry(
+        retry = _Retry(
             total=1,
             connect=0,
-            read=False,
+            read=1,
             other=0,
             status_forcelist=(429, 502, 503),
             allowed_methods=frozenset({"GET"}),
@@ -102,7 +200,37 @@ class Session(requests.Session):
         self.headers["User-Agent"] = "Reviewer (Send.ai review console)"
 
 
+class Gate:
+    """How many calls of this process wait on Send.ai now; at most SENDAI_MAX_WAITING."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.waiting = 0
+
+    @contextmanager
+    def enter(self, request_id: str) -> Iterator[None]:
+        with self._lock:
+            if self.waiting >= settings.SENDAI_MAX_WAITING:
+                busy = True
+            else:
+                busy = False
+                self.waiting += 1
+        if busy:
+            logger.warning("not sent: %d calls wait on Send.ai already request_id=%s", self.waiting, request_id)
+            raise Busy(
+                "Reviewer is already waiting on Send.ai for as many requests as it lets wait at once, "
+                "so this one was not sent; try again in a moment.",
+                request_id=request_id,
+            )
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.waiting -= 1
+
+
 session = Session()
+gate = Gate()
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,22 +417,27 @@ class Client:
             logger.warning("%s %s failed: %s after %dms request_id=%s", method, path, type(e).__name__, ms, request_id)
             return Unavailable(message, request_id=request_id)
 
-        try:
-            response = session.request(method, url, json=body, headers=headers, stream=True, allow_redirects=False)
-        except requests.ConnectTimeout as e:
-            raise failed(e, f"Send.ai could not be reached within {_seconds(settings.SENDAI_CONNECT_TIMEOUT)}.") from e
-        except requests.ReadTimeout as e:
-            raise failed(e, f"Send.ai did not answer within {_seconds(settings.SENDAI_READ_TIMEOUT)}.") from e
-        except requests.ConnectionError as e:
-            raise failed(e, "Send.ai could not be reached: the connection was refused or broken.") from e
-        except requests.RequestException as e:
-            raise failed(e, "The request to Send.ai failed.") from e
-        with response:
-            status = response.status_code
+        with gate.enter(request_id):
             try:
-                content = _read(response, MAX_BYTES if status < 300 else MAX_ERROR_BYTES)
+                response = session.request(method, url, json=body, headers=headers, stream=True, allow_redirects=False)
+            except requests.ConnectTimeout as e:
+                within = _seconds(settings.SENDAI_CONNECT_TIMEOUT)
+                raise failed(e, f"Send.ai could not be reached within {within}.") from e
+            except requests.ReadTimeout as e:
+                raise failed(e, f"Send.ai did not answer within {_seconds(settings.SENDAI_READ_TIMEOUT)}.") from e
+            except requests.ConnectionError as e:
+                raise failed(e, "Send.ai could not be reached: the connection was refused or broken.") from e
             except requests.RequestException as e:
-                raise failed(e, "The connection to Send.ai broke before its answer was complete.") from e
+                raise failed(e, "The request to Send.ai failed.") from e
+            with response:
+                status = response.status_code
+                try:
+                    content = _read(response, MAX_BYTES if status < 300 else MAX_ERROR_BYTES)
+                except requests.RequestException as e:
+                    if isinstance(e.args[0] if e.args else None, ReadTimeoutError):
+                        late = f"Send.ai did not send its whole answer within {_seconds(settings.SENDAI_READ_TIMEOUT)}."
+                        raise failed(e, late) from e
+                    raise failed(e, "The connection to Send.ai broke before its answer was complete.") from e
         ms = (time.monotonic() - started) * 1000
         level = logging.WARNING if status >= 500 else logging.INFO
         logger.log(level, "%s %s %s %dms request_id=%s", method, path, status, ms, request_id)
@@ -354,9 +487,11 @@ class Client:
                 message = "Send.ai gave up waiting for the request (HTTP 408)"
             else:
                 message = f"Send.ai could not answer (HTTP {status})"
-            later = f"in {_seconds(retry_after)}" if retry_after else "in a moment"
             raise Unavailable(
-                f"{message}; try again {later}.", retry_after=retry_after, request_id=request_id, status=status
+                f"{message}; try again {_later(retry_after)}.",
+                retry_after=retry_after,
+                request_id=request_id,
+                status=status,
             )
         if status in (405, 415) or status < 400:
             kind = "a redirect" if 300 <= status < 400 else "an unexpected status"
@@ -444,7 +579,12 @@ def _read(response: requests.Response, limit: int) -> bytes:
 def _reading(answer: Answer) -> Iterator[None]:
     """Give a ProtocolError raised while reading the answer its request ID and status, and log it."""
     try:
-        yield
+        try:
+            yield
+        except (TypeError, ValueError, ArithmeticError, RecursionError) as e:
+            # The parser checks every value it reads; a value it did not foresee must still not
+            # crash the page (and, for an action Send.ai applied, lose the record of it).
+            raise ProtocolError("Send.ai sent an answer the console cannot read.") from e
     except ProtocolError as e:
         e.request_id, e.status = answer.request_id, answer.status
         logger.warning(
@@ -504,20 +644,36 @@ def _operation_index(message: str | None) -> int | None:
     return int(match[1]) if match else None
 
 
+RETRY_SECONDS = re.compile(r"\s*([0-9]+)\s*", re.ASCII)
+
+
 def _retry_after(value: str | None) -> int | None:
-    """Retry-After in whole seconds, from a number or an HTTP date; None if absent or unreadable."""
+    """Retry-After in whole seconds, from a number or an HTTP date; None if absent or unreadable.
+
+    At most RETRY_AFTER_LONGEST: a number of 400 or 5,000 digits is read as that, not turned
+    into an int that no float (or int() itself) can take.
+    """
     if not value:
         return None
-    value = value.strip()
-    if value.isdigit():
-        return int(value)
+    if match := RETRY_SECONDS.fullmatch(value):
+        digits = match[1].lstrip("0") or "0"
+        return int(digits) if len(digits) <= 6 and int(digits) <= RETRY_AFTER_LONGEST else RETRY_AFTER_LONGEST
     try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        moment = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return max(0, round((moment - datetime.now(UTC)).total_seconds()))
+    return min(RETRY_AFTER_LONGEST, max(0, round((moment - datetime.now(UTC)).total_seconds())))
+
+
+def _later(seconds: int | None) -> str:
+    """When to try again, for a reviewer."""
+    if not seconds:
+        return "in a moment"
+    if seconds > 3600:
+        return "later (Send.ai asks to wait more than an hour)"
+    return f"in {_seconds(seconds)}"
 
 
 def _seconds(value: float) -> str:

@@ -104,6 +104,10 @@ class Unavailable(SendaiError):
         self.retry_after = retry_after
 
 
+class Busy(Unavailable):
+    """Not sent: as many calls of this process as SENDAI_MAX_WAITING allows wait on Send.ai already."""
+
+
 class ProtocolError(SendaiError):
     """An answer that breaks the contract: not JSON, wrong shape, unexpected status or content type.
 

@@ -12,6 +12,7 @@ import json
 import socket
 import struct
 import threading
+import time
 from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,6 +44,11 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering
     reset_after: int | None = None  # send this many bytes of the body, then reset the connection
+    trickle: float = 0.0  # seconds between bytes of the body (and of the head, with trickle_head)
+    trickle_head: bool = False
+    keep_alive: bool = False  # keep the connection open for the next request
+    drop: bool = False  # close the connection without answering at all
+    hold: threading.Event | None = None  # answer only once this is set (or after 10 s)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -55,12 +61,28 @@ class Handler(BaseHTTPRequestHandler):
         reply = upstream.take(Received(self.command, self.path, self.headers, body))
         if reply.delay and upstream.stopping.wait(reply.delay):
             return
+        if reply.hold is not None:
+            reply.hold.wait(10)
+        if reply.drop:
+            self.close_connection = True
+            return
+        if reply.trickle_head:
+            head = f"HTTP/1.1 {reply.status} X\r\n"
+            head += "".join(f"{k}: {v}\r\n" for k, v in reply.headers.items())
+            head += f"Content-Length: {len(reply.body)}\r\nConnection: close\r\n\r\n"
+            self.close_connection = True
+            self._trickle(head.encode() + reply.body, reply.trickle)
+            return
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("Connection", "close")
+        if not reply.keep_alive:
+            self.send_header("Connection", "close")
         self.end_headers()
+        if reply.trickle:
+            self._trickle(reply.body, reply.trickle)
+            return
         if reply.reset_after is None:
             self.wfile.write(reply.body)
             return
@@ -70,6 +92,17 @@ class Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
     do_POST = do_PUT = do_DELETE = do_GET
+
+    def _trickle(self, data: bytes, interval: float) -> None:
+        """Send `data` a byte at a time, each after `interval` seconds, until the client gives up."""
+        try:
+            for i in range(len(data)):
+                if self.server.upstream.stopping.wait(interval):
+                    return
+                self.wfile.write(data[i : i + 1])
+                self.wfile.flush()
+        except OSError:
+            self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -108,14 +141,22 @@ class Upstream:
         headers: dict[str, str] | None = None,
         delay: float = 0.0,
         reset_after: int | None = None,
+        **more: Any,
     ) -> None:
-        """Queue a reply; `json_body` is sent as application/json."""
+        """Queue a reply; `json_body` is sent as application/json; `more` sets Reply's other fields."""
         headers = dict(headers or {})
         if json_body is not None:
             body = json.dumps(json_body)
             headers.setdefault("Content-Type", "application/json")
         body = body.encode() if isinstance(body, str) else body
-        self.replies.append(Reply(status, body, headers, delay, reset_after))
+        self.replies.append(Reply(status, body, headers, delay, reset_after, **more))
+
+    def wait_for(self, count: int, within: float = 10.0) -> None:
+        """Wait until `count` requests have arrived (an outcome, not a duration)."""
+        deadline = time.monotonic() + within
+        while len(self.received) < count:
+            assert time.monotonic() < deadline, f"{len(self.received)} of {count} requests arrived"
+            time.sleep(0.01)
 
     def take(self, received: Received) -> Reply:
         with self.lock:
