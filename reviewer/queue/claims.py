@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -109,6 +109,8 @@ def hold(entry_pk: int, user) -> Entry | None:
         holder = entry.holder(now)
         if holder is not None and holder.pk != user.pk:
             return entry
+        if holder is None and entry.status not in CLAIMABLE:
+            return entry  # a newer sighting than the caller's says the task is no longer in review
         if holder is None:
             _expire(entry, now)
             entry.claimed_by, entry.claimed_at = user, now
@@ -145,30 +147,53 @@ def expire_lapsed() -> int:
     return count
 
 
-def remember(team_id: str, project_id: str, task: sendai.Task, source: str) -> Entry:
-    """Create or update the entry of a task the upstream showed us."""
-    entry, _ = Entry.objects.update_or_create(
-        team_id=team_id,
-        project_id=project_id,
-        task_id=task.id,
-        defaults={
-            "status": task.status,
-            "name": task.name[:500],
-            "step_type": task.step_type[:64],
-            "upload_id": task.upload_id[:128],
-            "created_at": task.created_at,
-            "seen_at": timezone.now(),
-        },
-        create_defaults={
-            "status": task.status,
-            "name": task.name[:500],
-            "step_type": task.step_type[:64],
-            "upload_id": task.upload_id[:128],
-            "created_at": task.created_at,
-            "source": source,
-        },
-    )
+def remember(
+    team_id: str, project_id: str, task: sendai.Task, source: str, *, seen_at: dt.datetime | None = None
+) -> Entry:
+    """Create or update the entry of a task the upstream showed us at `seen_at` (by default now).
+
+    `seen_at` is when the upstream was asked: a read that started before an action answered may
+    show the state before it, so its status is kept only if no newer sighting is recorded.
+    """
+    seen_at = seen_at or timezone.now()
+    facts = {
+        "name": task.name[:500],
+        "step_type": task.step_type[:64],
+        "upload_id": task.upload_id[:128],
+        "created_at": task.created_at,
+    }
+    ids = {"team_id": team_id, "project_id": project_id, "task_id": task.id}
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update(of=("self",)).filter(**ids).first()
+        if entry is None:
+            try:
+                with transaction.atomic():
+                    return Entry.objects.create(**ids, **facts, status=task.status, status_at=seen_at, source=source)
+            except IntegrityError:  # created meanwhile by another request
+                entry = Entry.objects.select_for_update(of=("self",)).get(**ids)
+        fields = [*facts, "seen_at"]
+        for name, value in facts.items():
+            setattr(entry, name, value)
+        entry.seen_at = timezone.now()
+        if entry.status_at is None or seen_at >= entry.status_at:
+            entry.status, entry.status_at = task.status, seen_at
+            fields += ["status", "status_at"]
+        entry.save(update_fields=fields)
     return entry
+
+
+def settle(entry_pk: int, user, task: sendai.Task, *, release_claim: bool) -> None:
+    """After `user` acted on the entry's task: the entry learns the status the action answered
+    and, when the action ends the review, the claim goes back, in one transaction, so that a
+    finished task is never free to claim for a moment."""
+    answered_at = timezone.now()  # the action's answer is newer than every read begun before it
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update(of=("self",)).filter(pk=entry_pk).first()
+        if entry is None:
+            return
+        remember(entry.team_id, entry.project_id, task, entry.source, seen_at=answered_at)
+        if release_claim:
+            release(entry.pk, user)
 
 
 def _ahead_key(user, ids: tuple[str, str, str]) -> str:

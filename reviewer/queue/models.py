@@ -1,7 +1,8 @@
 """The work queue: references to upstream tasks, and the claims reviewers hold on them.
 
 The upstream owns the tasks; an entry only remembers where a task is and what it
-last looked like. A claim is a lease: it lasts `QUEUE_LEASE_SECONDS` unless
+last looked like, and when it was seen so (`status_at`): what a slow read saw before
+a reviewer acted never overwrites what the action answered. A claim is a lease: it lasts `QUEUE_LEASE_SECONDS` unless
 renewed, and a lapsed claim is free for anyone. Every claim, renewal-free
 release and expiry is recorded in `ClaimEvent`.
 """
@@ -28,6 +29,14 @@ class Entry(models.Model):
     task_id = models.CharField(max_length=128)
     status = models.CharField(
         max_length=32, blank=True, help_text=_("The last status seen upstream; empty if unknown.")
+    )
+    status_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the task was seen in that status: the start of the read that saw it, or the end of the"
+            " action that set it. An older sighting never overwrites a newer one."
+        ),
     )
     name = models.CharField(max_length=500, blank=True)
     step_type = models.CharField(max_length=64, blank=True)

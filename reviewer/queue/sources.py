@@ -35,10 +35,11 @@ def sync(client: sendai.Client, team_id: str, project_id: str, *, upload_id: str
     result = SyncResult()
     cursor = None
     while result.pages < MAX_SYNC_PAGES:
+        seen = timezone.now()  # a task's status in the listing is as of the request, not its answer
         listing = client.list(team_id, project_id, limit=200, cursor=cursor, upload_id=upload_id)
         with transaction.atomic():
             for task in listing.tasks:
-                remember(team_id, project_id, task, Entry.Source.LIST)
+                remember(team_id, project_id, task, Entry.Source.LIST, seen_at=seen)
         result.seen += len(listing.tasks)
         result.pages += 1
         cursor = listing.next_cursor

@@ -30,7 +30,7 @@ from reviewer.accounts.models import Profile
 from reviewer.accounts.roles import profile_of
 from reviewer.queue import claims
 from reviewer.queue.models import Entry
-from reviewer.review import acting, corrections, overlays, rules
+from reviewer.review import acting, corrections, overlays, panel, rules
 from reviewer.review.forms import IssueTypeForm, ReportForm
 from reviewer.review.models import Action, IssueType, Outcome
 from reviewer.review.records import record_action
@@ -163,6 +163,9 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
         "kinds": overlays.KINDS,
         "summaries": overlays.summarize(task, threshold),
         "line_height": overlays.line_height(page) if page else 0,
+        "groups": panel.groups(items, added, threshold, overlays.line_height(page))
+        if page and order != "confidence"
+        else [],
         "editing": editing and not claim_blocks(claim) and task.status == "REVIEWING",
         "corrections_on": editing,
         "draft": draft,
