@@ -136,7 +136,11 @@ def renew(request: HttpRequest, entry_id: int) -> HttpResponse:
     if entry is None:
         return HttpResponse(status=404)
     mine = entry.claimed_by_id == request.user.pk
-    return HttpResponse(status=204 if mine else 409)
+    if not mine:
+        return HttpResponse(status=409)
+    if request.htmx:  # the task page's header shows the claim's new end
+        return render(request, "review/task.html#holder", {"claim": {"entry": entry, "mine": True}})
+    return HttpResponse(status=204)
 
 
 @require_POST

@@ -368,7 +368,7 @@
 
   function startAdd(entity) {
     if (!canEdit()) return;
-    var list = viewer().querySelector("[data-items]");
+    var list = viewer().querySelector("[data-add-target]") || viewer().querySelector("[data-items]");  // the header fields' list
     var li = document.createElement("li");
     li.className = "entry added adding kind-annotation";
     li.dataset.kind = "annotation";

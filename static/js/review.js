@@ -157,6 +157,54 @@
     target.focus();
   }
 
+  document.addEventListener("htmx:afterSwap", reopenDialogs);
+  document.addEventListener("DOMContentLoaded", reopenDialogs);
+  document.addEventListener("focusin", function () {
+    document.querySelectorAll(".action-bar .why.dismissed").forEach(function (w) { w.classList.remove("dismissed"); });
+  });
+
+  // The item panel's groups: folded ones stay folded when the panel is drawn again (another
+  // page, a correction), their low-confidence counts follow the threshold, and selecting a
+  // region on the page unfolds the group of its item.
+  var FOLDED = "reviewer:folded";
+  function folded() { try { return JSON.parse(sessionStorage.getItem(FOLDED) || "{}"); } catch (err) { return {}; } }
+  document.addEventListener("click", function (e) {  // a person folding (not a page being drawn open)
+    var summary = e.target.closest && e.target.closest("details[data-group] > summary");
+    if (!summary) return;
+    var details = summary.parentNode;
+    setTimeout(function () {
+      var f = folded();
+      if (details.open) delete f[details.dataset.group]; else f[details.dataset.group] = true;
+      try { sessionStorage.setItem(FOLDED, JSON.stringify(f)); } catch (err) { /* storage off */ }
+    }, 0);
+  });
+  function restoreFolded() {
+    var f = folded();
+    document.querySelectorAll("#viewer details[data-group]").forEach(function (d) { if (f[d.dataset.group]) d.open = false; });
+  }
+  function countLow(threshold) {
+    document.querySelectorAll("#viewer details[data-group]").forEach(function (d) {
+      var low = Array.prototype.filter.call(d.querySelectorAll(".entry[data-item-id]:not(.added)"), function (li) {
+        return parseFloat(li.dataset.confidence) < threshold;
+      }).length;
+      var out = d.querySelector("[data-group-low]");
+      if (!out) return;
+      out.hidden = !low;
+      out.querySelector("[data-n]").textContent = low;
+    });
+  }
+  document.addEventListener("input", function (e) {
+    if (e.target.matches("[data-threshold-input]")) countLow(parseFloat(e.target.value));
+  });
+  document.addEventListener("click", function (e) {
+    var region = e.target.closest && e.target.closest(".page-svg .item");
+    var entry = region && document.querySelector("#viewer [data-select='" + CSS.escape(region.id) + "']");
+    var group = entry && entry.closest("details[data-group]:not([open])");
+    if (group) group.open = true;
+  }, true);
+  document.addEventListener("DOMContentLoaded", restoreFolded);
+  document.addEventListener("htmx:afterSwap", restoreFolded);
+
   var keys = {
     "j": function () { step(1); }, "k": function () { step(-1); },
     "]": function () { goPage(1); }, "[": function () { goPage(-1); },

@@ -46,7 +46,7 @@ def test_the_task_page(console, axe, screenshot):
 
 def test_the_task_page_with_the_report_form_open(console, axe, screenshot):
     console.open("task_demo_017")
-    console.page.locator("#task-state summary", has_text="Report").click()
+    console.page.locator("[data-dialog-open='report-dialog']").click()
     screenshot(console.page)
     _check(axe, console.page)
 

@@ -55,7 +55,7 @@ def test_x_asks_first_and_the_focused_confirm_button_discards(console, key):
     console.open("task_demo_020")
     page = console.page
     page.keyboard.press("x")
-    assert page.locator("details[data-details='discard']").evaluate("d => d.open")
+    assert page.locator("dialog[data-details='discard']").evaluate("d => d.open")
     assert page.evaluate("() => document.activeElement.dataset.action") == "discard", (
         f"x should move the focus to the confirm button; it is on {_focused(page)}"
     )
@@ -71,7 +71,7 @@ def test_escape_closes_the_discard_confirmation_without_sending(console):
     page = console.page
     page.keyboard.press("x")
     page.keyboard.press("Escape")
-    assert not page.locator("details[data-details='discard']").evaluate("d => d.open")
+    assert not page.locator("dialog[data-details='discard']").evaluate("d => d.open")
     assert upstream_task("task_demo_020").status == "REVIEWING"
     assert _records("task_demo_020") == []
 
@@ -99,7 +99,7 @@ def test_r_opens_the_report_form_and_it_is_filled_and_sent_with_the_keyboard(con
     console.open("task_demo_020")
     page = console.page
     page.keyboard.press("r")
-    assert page.locator("details[data-details='report']").evaluate("d => d.open")
+    assert page.locator("dialog[data-details='report']").evaluate("d => d.open")
     assert page.evaluate("() => document.activeElement.id") == "id_issues_0", (
         f"r should move the focus to the first field of the report; it is on {_focused(page)}"
     )

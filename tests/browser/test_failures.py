@@ -16,7 +16,7 @@ def _records(task_id: str) -> list[tuple[str, str, str]]:
 
 def _fill_report(page) -> None:
     """Tick the first issue and type another one and a message, as a reviewer would."""
-    page.locator("#task-state summary", has_text="Report").click()
+    page.locator("[data-dialog-open='report-dialog']").click()
     page.locator("#id_issues_0").check()
     page.locator("#id_other").fill("Stamp covers the total")
     page.locator("#id_message").fill("Page 1, bottom right.")
@@ -41,13 +41,13 @@ def test_a_refused_complete_shows_the_upstreams_reason(console, screenshot):
 def test_a_report_the_console_refuses_keeps_the_message(console):
     console.open("task_demo_020")
     page = console.page
-    page.locator("#task-state summary", has_text="Report").click()
+    page.locator("[data-dialog-open='report-dialog']").click()
     page.locator("#id_message").fill("No issue ticked, but this text matters.")
     page.locator("button[data-action='report']").click()
     alert = page.locator("#notice[role='alert']")
     alert.wait_for()
     assert "Choose at least one issue, or describe another one." in alert.inner_text()
-    assert page.locator("details[data-details='report']").evaluate("d => d.open")
+    assert page.locator("dialog[data-details='report']").evaluate("d => d.open")
     assert page.locator("#id_message").input_value() == "No issue ticked, but this text matters."
     assert not Report.objects.exists()
 

@@ -69,7 +69,7 @@ def test_someone_elses_task_can_only_be_looked_at(reviewer, client, people):
     client.force_login(people.reviewer)
     page = client.get("/review/team_123456/proj_123456/task_1/").content.decode()
     assert "leo is working on this task" in page
-    assert 'data-action="complete" disabled' in page
+    assert 'data-action="complete" aria-disabled="true"' in page
     response = client.post("/review/team_123456/proj_123456/task_1/act/complete/", {"token": "x1"})
     assert response.status_code == 409
     assert Task.objects.get(task_id="task_1").status == Status.REVIEWING
