@@ -77,6 +77,19 @@ def _fresh_cache():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Compile the catalogues as `make i18n` does (a compiled one is left alone), so that a plain
+    pytest run speaks Dutch too. Needs gettext's msgfmt (`make system-deps`)."""
+    import contextlib
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    with contextlib.chdir(settings.BASE_DIR / "locale"):  # compilemessages walks the folder it runs in
+        call_command("compilemessages", verbosity=0)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory):
     """Collect static files once, so pages render with the manifest storage as in production.
 
