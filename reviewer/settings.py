@@ -285,8 +285,8 @@ SENDAI_MAX_WAITING = envint("SENDAI_MAX_WAITING", max(1, GUNICORN_THREADS - 2), 
 QUEUE_LEASE_SECONDS = envint("QUEUE_LEASE_SECONDS", 600, minimum=30)
 # Whose Send.ai key lists an upload's tasks when a notification event announces it.
 QUEUE_SYNC_USER = envstr("QUEUE_SYNC_USER")
-# The webhook receiver for Send.ai notification events: the shared secret arrives in this header.
-WEBHOOK_HEADER = envstr("WEBHOOK_HEADER", "X-Sendai-Secret")
+# The webhook receiver for Send.ai notification events: each is signed with this shared secret
+# (X-Sendai-Signature, docs/webhooks.md). Empty: the receiver answers 503.
 WEBHOOK_SECRET = envstr("WEBHOOK_SECRET")
 
 # The action log: records older than this many days are deleted by `manage.py prune_records`
@@ -298,7 +298,6 @@ SANDBOX_ENABLED = envbool("SANDBOX_ENABLED", False)
 SANDBOX_PROCESSING_DELAY = envfloat("SANDBOX_PROCESSING_DELAY", 5.0)
 SANDBOX_REPORT_HOOK_URL = envstr("SANDBOX_REPORT_HOOK_URL")
 SANDBOX_WEBHOOK_URL = envstr("SANDBOX_WEBHOOK_URL")
-SANDBOX_WEBHOOK_HEADER = envstr("SANDBOX_WEBHOOK_HEADER", "X-Sendai-Secret")
 SANDBOX_WEBHOOK_SECRET = envstr("SANDBOX_WEBHOOK_SECRET")
 SANDBOX_OUTGOING_TIMEOUT = envfloat("SANDBOX_OUTGOING_TIMEOUT", 3.0, minimum=0.1)
 

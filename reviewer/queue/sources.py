@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -13,10 +15,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from reviewer import sendai
+from reviewer.accounts.crypto import UndecryptableKey
 from reviewer.accounts.roles import profile_of
 from reviewer.queue.claims import remember
 from reviewer.queue.models import Entry, WebhookDelivery
 
+logger = logging.getLogger(__name__)
+ALREADY = "Already received."
 MAX_SYNC_PAGES = 1000
 MAX_IMPORT_LINES = 10_000
 
@@ -25,6 +30,7 @@ MAX_IMPORT_LINES = 10_000
 class SyncResult:
     seen: int = 0
     pages: int = 0
+    skipped: int = 0  # tasks that could not be read (an ID outside the contract): logged, not stored
 
 
 def sync(client: sendai.Client, team_id: str, project_id: str, *, upload_id: str | None = None) -> SyncResult:
@@ -40,7 +46,10 @@ def sync(client: sendai.Client, team_id: str, project_id: str, *, upload_id: str
         with transaction.atomic():
             for task in listing.tasks:
                 remember(team_id, project_id, task, Entry.Source.LIST, seen_at=seen)
+        for reason in listing.skipped:  # e.g. an ID outside the contract: it could not be linked to
+            logger.warning("sync of %s/%s skipped a task: %s", team_id, project_id, reason)
         result.seen += len(listing.tasks)
+        result.skipped += len(listing.skipped)
         result.pages += 1
         cursor = listing.next_cursor
         if cursor is None:
@@ -106,6 +115,18 @@ class BadEvent(ValueError):
     """A notification event that cannot be read; the message says what is wrong."""
 
 
+class RetryLater(Exception):
+    """The event could not be applied now (the upstream, or the sync key); nothing was recorded."""
+
+
+def _event_id(body: dict) -> str:
+    """The event's ID, whole: one longer than the column is kept as its SHA-256, never cut short."""
+    event_id = _text(body, "id")
+    if len(event_id) <= 128:
+        return event_id
+    return "sha256:" + hashlib.sha256(event_id.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _text(body: dict, name: str) -> str:
     value = body.get(name)
     if not isinstance(value, str) or not value:
@@ -114,10 +135,14 @@ def _text(body: dict, name: str) -> str:
 
 
 def receive_event(body: object) -> tuple[bool, str]:
-    """Apply a notification event once. Returns (new, outcome); replays return (False, …)."""
+    """Apply a notification event once. Returns (new, outcome); replays return (False, …).
+
+    The event is recorded only once it was applied, in the same transaction for a task event:
+    an event that failed here (RetryLater, or any error) leaves no record, and its retry is applied.
+    """
     if not isinstance(body, dict):
         raise BadEvent("The event must be a JSON object.")
-    event_id = _text(body, "id")[:128]
+    event_id = _event_id(body)
     level = _text(body, "event_level")
     name = _text(body, "event")
     team_id = _text(body, "team_id")
@@ -129,22 +154,23 @@ def receive_event(body: object) -> tuple[bool, str]:
         raise BadEvent(str(e)) from None
     if level not in ("TASK", "UPLOAD"):
         raise BadEvent("event_level: expected TASK or UPLOAD.")
-    # Read everything before recording the event, so that a refused event can be sent again.
     if level == "TASK":
         task = _event_task(body)
     else:
         upload_id = _event_upload(body)
+    if WebhookDelivery.objects.filter(event_id=event_id).exists():
+        return False, ALREADY
+    # An upload's sync calls the upstream, so it runs before (a page per transaction, and
+    # repeatable); a task event is applied in the transaction that records it.
+    outcome = _sync_upload(team_id, project_id, upload_id) if level == "UPLOAD" else ""
     try:
         with transaction.atomic():
-            delivery = WebhookDelivery.objects.create(event_id=event_id, event=name[:64], level=level)
-    except IntegrityError:
-        return False, "Already received."
-    if level == "TASK":
-        remember(team_id, project_id, task, Entry.Source.WEBHOOK)
-        outcome = f"Task {task.id} is {task.status}."
-    else:
-        outcome = _sync_upload(team_id, project_id, upload_id)
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(outcome=outcome[:200])
+            if level == "TASK":
+                remember(team_id, project_id, task, Entry.Source.WEBHOOK)
+                outcome = f"Task {task.id} is {task.status}."
+            WebhookDelivery.objects.create(event_id=event_id, event=name[:64], level=level, outcome=outcome[:200])
+    except IntegrityError:  # the same event, applied by a delivery running alongside
+        return False, ALREADY
     return True, outcome
 
 
@@ -153,7 +179,7 @@ def _event_task(body: dict) -> sendai.Task:
     if not isinstance(task, dict):
         raise BadEvent("task: expected the task object.")
     try:
-        return sendai.parse_task(task, "task", with_pages=False)
+        return sendai.parse_task(task, "task", with_pages=False)  # refuses IDs outside the contract
     except sendai.ProtocolError as e:
         raise BadEvent(str(e)) from None
 
@@ -170,23 +196,33 @@ def _event_upload(body: dict) -> str:
 
 
 def _sync_upload(team_id: str, project_id: str, upload_id: str) -> str:
+    """List the upload's tasks into the queue; RetryLater when that failed in a way a retry may mend."""
     client = sync_client()
     if client is None:
-        return f"Upload {upload_id}: no QUEUE_SYNC_USER with a key is set, so its tasks were not listed."
+        return f"Upload {upload_id}: no QUEUE_SYNC_USER with a working key is set, so its tasks were not listed."
     try:
         result = sync(client, team_id, project_id, upload_id=upload_id)
     except sendai.ListingUnavailable:
         return f"Upload {upload_id}: the upstream offers no task list; add its task IDs by hand."
     except sendai.SendaiError as e:
-        return f"Upload {upload_id}: listing its tasks failed: {e}"
-    return f"Upload {upload_id}: {result.seen} tasks synced."
+        raise RetryLater(f"Upload {upload_id}: listing its tasks failed: {e}") from None
+    skipped = f" {result.skipped} skipped as unreadable (see the log)." if result.skipped else ""
+    return f"Upload {upload_id}: {result.seen} tasks synced.{skipped}"
 
 
 def sync_client() -> sendai.Client | None:
-    """A client with the key of QUEUE_SYNC_USER, for syncs that no person starts."""
+    """A client with the key of QUEUE_SYNC_USER, for syncs that no person starts.
+
+    None when there is no such person with a working key; RetryLater when the key cannot be read.
+    """
     username = settings.QUEUE_SYNC_USER
     user = get_user_model().objects.filter(username=username, is_active=True).first() if username else None
     if user is None:
         return None
     profile = profile_of(user)
-    return sendai.Client(profile.api_key()) if profile.key_works else None
+    if not profile.key_works:
+        return None
+    try:
+        return sendai.Client(profile.api_key())
+    except UndecryptableKey as e:
+        raise RetryLater(f"QUEUE_SYNC_USER {username}: {e}") from None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviewer.queue import views
+from reviewer.queue import views, webhook
 
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
@@ -11,5 +11,5 @@ urlpatterns = [
     path("queue/<int:entry_id>/renew/", views.renew, name="queue-renew"),
     path("queue/<int:entry_id>/release/", views.release, name="queue-release"),
     path("queue/<int:entry_id>/release-claim/", views.release_claim, name="queue-release-claim"),
-    path("webhooks/sendai/", views.webhook, name="webhook"),
+    path("webhooks/sendai/", webhook.webhook, name="webhook"),
 ]

@@ -1,4 +1,4 @@
-"""The queue page, "next task", claims, the leads' sync and import, and the webhook receiver.
+"""The queue page, "next task", claims, and the leads' sync and import (the webhook receiver is webhook.py).
 
 Access is checked first in every view: `_reviewer()` for working the queue,
 `_lead()` for syncing, importing and releasing others' claims.
@@ -7,24 +7,19 @@ Access is checked first in every view: `_reviewer()` for working the queue,
 from __future__ import annotations
 
 import contextlib
-import hmac
-import json
 import logging
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -36,7 +31,6 @@ from reviewer.queue import claims, sources
 from reviewer.queue.models import Entry
 
 logger = logging.getLogger(__name__)
-MAX_WEBHOOK_BODY = 1024 * 1024
 
 
 def _reviewer(request: HttpRequest) -> Profile:
@@ -195,6 +189,18 @@ def sync(request: HttpRequest) -> HttpResponse:
                 "project": project_id,
             },
         )
+        if result.skipped:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)s task skipped: Send.ai listed it unreadably (an ID outside the contract, "
+                    "for instance); the server log says why.",
+                    "%(count)s tasks skipped: Send.ai listed them unreadably (an ID outside the contract, "
+                    "for instance); the server log says why.",
+                    result.skipped,
+                )
+                % {"count": result.skipped},
+            )
     return redirect("queue")
 
 
@@ -220,28 +226,3 @@ def import_ids(request: HttpRequest) -> HttpResponse:
     result = sources.import_ids(text, team_id, project_id)  # checks every ID of every line
     context = {"result": result, "team_id": team_id, "project_id": project_id, "ids": request.POST.get("ids", "")}
     return render(request, "queue/import_result.html", context, status=400 if result.problems else 200)
-
-
-@login_not_required
-@csrf_exempt
-@require_POST
-def webhook(request: HttpRequest) -> HttpResponse:
-    """Send.ai's notification events, authenticated by a shared secret in a header."""
-    secret = settings.WEBHOOK_SECRET
-    given = request.headers.get(settings.WEBHOOK_HEADER, "")
-    if not secret:
-        return JsonResponse({"error": "The webhook receiver is not configured."}, status=503)
-    if not hmac.compare_digest(given.encode(), secret.encode()):
-        return JsonResponse({"error": "Unauthorized."}, status=401)
-    if int(request.headers.get("Content-Length") or 0) > MAX_WEBHOOK_BODY:
-        return JsonResponse({"error": "The event is too large."}, status=413)
-    try:
-        body = json.loads(request.body)
-    except (ValueError, RecursionError):
-        return JsonResponse({"error": "The body is not JSON."}, status=400)
-    try:
-        new, outcome = sources.receive_event(body)
-    except sources.BadEvent as e:
-        return JsonResponse({"error": str(e)}, status=400)
-    logger.info("webhook event %s: %s", "applied" if new else "replayed", outcome)
-    return JsonResponse({"ok": True, "new": new, "outcome": outcome})

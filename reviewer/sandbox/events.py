@@ -1,13 +1,18 @@
 """Notification events: stored when published, delivered after the transaction commits.
 
-Delivery goes to `SANDBOX_WEBHOOK_URL` with the shared secret in the configured
-header. A failed delivery stays in the table with its error, and
+Delivery goes to `SANDBOX_WEBHOOK_URL`, signed with SANDBOX_WEBHOOK_SECRET: the header
+`X-Sendai-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (docs/webhooks.md).
+A failed delivery stays in the table with its error, and
 `manage.py sandbox_deliver` tries the undelivered ones again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import logging
+import time
 from typing import Any
 
 import requests
@@ -45,6 +50,12 @@ def _publish(task: Task, name: str, level: str, task_body: dict[str, Any] | None
     return event
 
 
+def sign(body: bytes, timestamp: int) -> str:
+    """The signature header's value for `body`, sent at `timestamp`."""
+    mac = hmac.new(settings.SANDBOX_WEBHOOK_SECRET.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
 def deliver(event_pk: int) -> bool:
     """POST one event to the subscribed URL; record the outcome. Returns True when delivered."""
     event = Event.objects.filter(pk=event_pk, delivered_at__isnull=True).first()
@@ -52,10 +63,11 @@ def deliver(event_pk: int) -> bool:
     if event is None or not url:
         return False
     timeout = settings.SANDBOX_OUTGOING_TIMEOUT
-    headers = {settings.SANDBOX_WEBHOOK_HEADER: settings.SANDBOX_WEBHOOK_SECRET}
+    body = json.dumps(event.body()).encode()
+    headers = {"Content-Type": "application/json", "X-Sendai-Signature": sign(body, int(time.time()))}
     error = ""
     try:
-        response = requests.post(url, json=event.body(), headers=headers, timeout=(timeout, timeout))
+        response = requests.post(url, data=body, headers=headers, timeout=(timeout, timeout))
         if response.status_code >= 300:
             error = f"HTTP {response.status_code}"
     except requests.RequestException as e:

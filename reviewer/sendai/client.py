@@ -348,11 +348,18 @@ class Client:
             payload = body.get("payload")
             if not isinstance(payload, list):
                 raise malformed("payload", "is not a list")
-            tasks = tuple(parse_task(item, f"payload[{i}]", with_pages=False) for i, item in enumerate(payload))
+            tasks, skipped = [], []
+            for i, item in enumerate(payload):  # one unreadable task (a bad ID) is skipped, not the page
+                try:
+                    tasks.append(parse_task(item, f"payload[{i}]", with_pages=False))
+                except ProtocolError as e:
+                    skipped.append(str(e))
             next_cursor = body.get("next_cursor")
             if next_cursor is not None and not isinstance(next_cursor, str):
                 raise malformed("next_cursor", "is not a string")
-        return TaskList(tasks=tasks, next_cursor=next_cursor or None, request_id=answer.request_id)
+        return TaskList(
+            tasks=tuple(tasks), next_cursor=next_cursor or None, request_id=answer.request_id, skipped=tuple(skipped)
+        )
 
     def page_image(self, team: str, project: str, task: str, page: str, *, request_id: str | None = None) -> PageImage:
         """The page as PNG, JPEG or SVG (an extension: NotFound when there is none)."""

@@ -1,14 +1,16 @@
-"""Notification events: delivered to the subscribed URL with the configured header, failures kept."""
+"""Notification events: delivered to the subscribed URL, signed with the shared secret, failures kept."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from reviewer.queue.webhook import BadSignature, check_signature
 from reviewer.sandbox.models import Event
 from tests.conftest import make_key, make_task
 from tests.sandbox.conftest import TASK
@@ -18,13 +20,15 @@ from tests.sandbox.conftest import TASK
 def receiver():
     """A local webhook receiver that records (headers, body) and answers `receiver.status`."""
     received: list[tuple[dict, dict]] = []
+    raws: list[bytes] = []
 
     class Handler(BaseHTTPRequestHandler):
         status = 204
 
         def do_POST(self):
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            received.append((dict(self.headers), body))
+            raw = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((dict(self.headers), json.loads(raw)))
+            raws.append(raw)
             self.send_response(Handler.status)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -35,6 +39,7 @@ def receiver():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     server.received = received
+    server.raws = raws
     server.handler = Handler
     server.url = f"http://127.0.0.1:{server.server_port}/webhook"
     yield server
@@ -45,16 +50,18 @@ def receiver():
 @pytest.fixture
 def subscribed(settings, receiver):
     settings.SANDBOX_WEBHOOK_URL = receiver.url
-    settings.SANDBOX_WEBHOOK_HEADER = "X-Sendai-Secret"
     settings.SANDBOX_WEBHOOK_SECRET = "s3cret"
     return receiver
 
 
-def test_it_delivers_an_approval_event_with_the_auth_header(api, subscribed):
+def test_it_delivers_an_approval_event_signed_with_the_secret(api, subscribed):
     make_task()
     assert api.post(TASK + "/approve", make_key()).status_code == 200
     [(headers, body)] = subscribed.received
-    assert headers["X-Sendai-Secret"] == "s3cret"
+    assert "X-Sendai-Secret" not in headers
+    check_signature(headers["X-Sendai-Signature"], subscribed.raws[0], "s3cret", time.time())
+    with pytest.raises(BadSignature):
+        check_signature(headers["X-Sendai-Signature"], subscribed.raws[0], "other", time.time())
     assert body["event"] == "task_approved"
     assert body["event_level"] == "TASK"
     assert (body["team_id"], body["project_id"]) == ("team_123456", "proj_123456")

@@ -1,0 +1,40 @@
+"""IDs outside the contract's pattern are refused where data enters the queue (sync, webhook,
+import), with a logged reason and a count the lead sees; the queue page keeps working."""
+
+from __future__ import annotations
+
+from django.contrib.messages import get_messages
+
+from reviewer.queue.models import Entry
+from tests.conftest import give_key, make_key, make_task
+
+
+def test_a_sync_skips_tasks_whose_ids_are_outside_the_contract(client, people, upstream, caplog):
+    make_task("task_good1")
+    make_task("a/b")  # the sandbox's ORM takes it; its API lists it as is
+    make_task("task_bad_upload", upload_id="upl/1")
+    give_key(people.lead, make_key())
+    client.force_login(people.lead)
+    response = client.post("/queue/sync/")
+    said = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "Synced 1 task of team_123456/proj_123456" in said
+    assert "2 tasks skipped" in said
+    assert list(Entry.objects.values_list("task_id", flat=True)) == ["task_good1"]
+    assert "].id is not an ID of the contract's form" in caplog.text
+    assert "].upload_id is not an ID of the contract's form" in caplog.text
+    for user in (people.lead, people.reviewer):
+        client.force_login(user)
+        assert client.get("/queue/").status_code == 200
+
+
+def test_an_import_refuses_ids_outside_the_contract_by_line(client, people):
+    client.force_login(people.lead)
+    response = client.post(
+        "/queue/import/", {"ids": "task_ok\na/b\nteam_1,pg/1,task_2", "team_id": "t1", "project_id": "p1"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Line 2: That is not a valid task ID" in page
+    assert "Line 3: That is not a valid project ID" in page
+    assert list(Entry.objects.values_list("task_id", flat=True)) == ["task_ok"]
+    assert client.get("/queue/").status_code == 200
