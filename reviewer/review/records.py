@@ -7,6 +7,7 @@ import time
 from django.utils import timezone
 
 from reviewer import sendai
+from reviewer.sendai.client import scrub_code
 from reviewer.review.models import Action, ActionRecord
 
 
@@ -53,7 +54,7 @@ def record_action(
         action=action,
         outcome=outcome,
         upstream_status=status,
-        upstream_code=code[:64],
+        upstream_code=scrub_code(code) if code else "",
         message=message[:2000],
         duration_ms=round((time.monotonic() - started) * 1000),
         request_id=(request_id or "")[:64],
