@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import unicodedata
 from collections.abc import Iterator
 from contextlib import nullcontext
 
@@ -271,9 +272,24 @@ def _cell(value) -> str | int:
         return "yes" if value else "no"
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and _formula_like(value):
         return "'" + value
     return value
+
+
+FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")  # and their full-width forms
+
+
+def _formula_like(text: str) -> bool:
+    """Whether a spreadsheet might run `text` as a formula: it starts with a tab or CR, or its first
+    character that is neither whitespace nor an invisible control or format character (NUL, a
+    zero-width space, a byte-order mark…) is = + - or @."""
+    for char in text:
+        if char in FORMULA_STARTS:
+            return True
+        if not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp")):
+            return False
+    return False
 
 
 @require_GET
