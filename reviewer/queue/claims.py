@@ -9,6 +9,7 @@ serialized and the same query is just as correct.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,11 +18,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reviewer import sendai
-from reviewer.queue.models import CLAIMABLE, ClaimEvent, Entry
+from reviewer.queue.models import CLAIMABLE, AheadFetch, ClaimEvent, Entry
 
 MAX_CONFIRM_TRIES = 10
 # How long a task fetched ahead stays good enough to hand out without asking the upstream again.
 AHEAD_SECONDS = 60
+# How far down the queue a fetch-ahead looks for a task that no one else is fetching ahead.
+AHEAD_CANDIDATES = 50
 
 
 def lease() -> dt.timedelta:
@@ -83,7 +86,9 @@ def claim_next(user, *, project: str = "", step_type: str = "", skip: tuple[int,
     now = timezone.now()
     with transaction.atomic():
         candidates = available(now, project=project, step_type=step_type).exclude(pk__in=skip)
-        entry = candidates.select_for_update(skip_locked=True, of=("self",)).select_related("claimed_by").first()
+        locking = candidates.select_for_update(skip_locked=True, of=("self",)).select_related("claimed_by")
+        # First the task fetched ahead for this person, if it is still free: it needs no upstream call.
+        entry = locking.filter(ahead__user=user, ahead__until__gt=now).first() or locking.first()
         if entry is None:
             return None
         _expire(entry, now)
@@ -196,43 +201,85 @@ def settle(entry_pk: int, user, task: sendai.Task, *, release_claim: bool) -> No
             release(entry.pk, user)
 
 
+@dataclass(frozen=True)
+class Ahead:
+    """A task fetched ahead, and when the upstream was asked for it."""
+
+    task: sendai.Task
+    seen_at: dt.datetime
+
+
 def _ahead_key(user, ids: tuple[str, str, str]) -> str:
     return f"ahead:{user.pk}:{'/'.join(ids)}"
 
 
-def keep_ahead(user, ids: tuple[str, str, str], task: sendai.Task) -> None:
+def keep_ahead(user, ids: tuple[str, str, str], task: sendai.Task, seen_at: dt.datetime) -> None:
     """Keep a task just fetched for `user`, for the next step to use instead of fetching it again."""
-    cache.set(_ahead_key(user, ids), task, AHEAD_SECONDS)
+    cache.set(_ahead_key(user, ids), Ahead(task, seen_at), AHEAD_SECONDS)
 
 
-def take_ahead(user, ids: tuple[str, str, str]) -> sendai.Task | None:
-    """The task kept for `user` by keep_ahead(), once; None when there is none (or it is stale)."""
+def take_ahead(user, ids: tuple[str, str, str]) -> Ahead | None:
+    """The task kept for `user` by keep_ahead(), once; None when there is none, or when the queue
+    has seen the task since (then the copy may be stale: the caller asks the upstream again)."""
     key = _ahead_key(user, ids)
-    task = cache.get(key)
-    if task is not None:
-        cache.delete(key)
-    return task
+    ahead = cache.get(key)
+    if ahead is None:
+        return None
+    cache.delete(key)
+    entry = Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).first()
+    AheadFetch.objects.filter(user=user, entry=entry).delete()
+    if entry is None or entry.status not in CLAIMABLE:
+        return None
+    if entry.status_at is not None and entry.status_at > ahead.seen_at:
+        return None
+    return ahead
+
+
+def _reserve(entry: Entry, user, now: dt.datetime) -> bool:
+    """Take the single-flight lock on fetching `entry` ahead, for `user`; whether it was free."""
+    until = now + dt.timedelta(seconds=AHEAD_SECONDS)
+    with transaction.atomic():
+        if AheadFetch.objects.filter(entry=entry, until__lte=now).update(user=user, until=until):
+            return True
+        try:
+            with transaction.atomic():
+                AheadFetch.objects.create(entry=entry, user=user, until=until)
+        except IntegrityError:  # someone is fetching it, or fetched it lately
+            return False
+    return True
 
 
 def fetch_ahead(user, client: sendai.Client) -> Entry | None:
-    """Fetch the task that "next" would hand `user` now, without claiming it, and keep it.
+    """Fetch a task that "next" can hand `user` without an upstream call, without claiming it.
 
-    Called while the person reviews, so that moving on needs no upstream call.
+    Called while the person reviews. Each task is fetched ahead by one reviewer at a time, in
+    every process (the lock is an AheadFetch row): the others take the next ones down the queue,
+    so twenty pages open at once make twenty different GETs, not twenty of the head task.
     """
-    entry = available().exclude(claimed_by=user).first()
-    if entry is None:
+    now = timezone.now()
+    if AheadFetch.objects.filter(user=user, until__gt=now, entry__in=available(now)).exists():
+        return None  # one fetched for this person is still waiting
+    candidates = available(now).exclude(claimed_by=user).exclude(ahead__until__gt=now)
+    for entry in candidates[:AHEAD_CANDIDATES]:
+        if _reserve(entry, user, now):
+            break
+    else:
         return None
     ids = (entry.team_id, entry.project_id, entry.task_id)
+    seen_at = timezone.now()
     try:
         task = client.get(*ids).task
     except sendai.SendaiError:
+        AheadFetch.objects.filter(entry=entry, user=user).delete()
         return None
     if task.status != entry.status:
         # Only when something changed: remembering locks the entry's row, and a claim made at that
         # moment (SKIP LOCKED) would pass this task over for the next one.
-        remember(*ids[:2], task, entry.source)
+        remember(*ids[:2], task, entry.source, seen_at=seen_at)
     if task.status == "REVIEWING":
-        keep_ahead(user, ids, task)
+        keep_ahead(user, ids, task, seen_at)
+    else:
+        AheadFetch.objects.filter(entry=entry, user=user).delete()
     return entry
 
 
@@ -249,8 +296,10 @@ def next_task(user, client: sendai.Client, *, project: str = "", step_type: str 
         if entry is None:
             return None
         ids = (entry.team_id, entry.project_id, entry.task_id)
+        ahead = take_ahead(user, ids)
+        seen_at = ahead.seen_at if ahead else timezone.now()
         try:
-            task = take_ahead(user, ids) or client.get(*ids).task
+            task = ahead.task if ahead else client.get(*ids).task
         except sendai.NotFound:
             Entry.objects.filter(pk=entry.pk).update(status="GONE", claimed_by=None, claim_expires_at=None)
             _event(entry, user, ClaimEvent.Kind.DROPPED)
@@ -259,9 +308,9 @@ def next_task(user, client: sendai.Client, *, project: str = "", step_type: str 
         except sendai.SendaiError:
             release(entry.pk, user)
             raise
-        entry = remember(entry.team_id, entry.project_id, task, entry.source)
+        entry = remember(entry.team_id, entry.project_id, task, entry.source, seen_at=seen_at)
         if task.status == "REVIEWING":
-            keep_ahead(user, ids, task)  # the task page shows it without fetching it again
+            keep_ahead(user, ids, task, seen_at)  # the task page shows it without fetching it again
             return entry, task
         release(entry.pk, user)
         _event(entry, user, ClaimEvent.Kind.DROPPED)

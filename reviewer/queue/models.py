@@ -92,6 +92,22 @@ class ClaimEvent(models.Model):
         ordering = ["-at", "-pk"]
 
 
+class AheadFetch(models.Model):
+    """A task being fetched ahead, or fetched ahead lately, for one reviewer's next step.
+
+    The row is the single-flight lock that every process shares: while `until` lies ahead, no
+    one else fetches this task ahead, and its "next" is offered to `user` first (who holds a
+    copy of it: see claims.keep_ahead).
+    """
+
+    entry = models.OneToOneField(Entry, models.CASCADE, primary_key=True, related_name="ahead")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    until = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "until"], name="queue_ahead_user")]
+
+
 class WebhookDelivery(models.Model):
     """A notification event received from Send.ai; the unique event ID makes replays harmless."""
 

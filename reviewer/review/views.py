@@ -237,7 +237,8 @@ def task(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> H
     try:
         client = acting.client_for(profile)
         ahead = None if request.htmx else claims.take_ahead(request.user, ids)
-        result = sendai.TaskResult(task=ahead, request_id="") if ahead else client.get(*ids)
+        result = sendai.TaskResult(task=ahead.task, request_id="") if ahead else client.get(*ids)
+        seen = ahead.seen_at if ahead else seen
     except acting.KeyProblem as e:
         return _no_key(request, profile, e.reason)
     except (sendai.InvalidKey, sendai.MissingScope) as e:

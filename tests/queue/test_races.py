@@ -8,6 +8,7 @@ then waits for outcomes, never for time.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 
 import pytest
 from django.db import close_old_connections, connection
@@ -122,3 +123,62 @@ def test_a_fetch_ahead_that_answered_before_a_complete_does_not_reopen_the_task(
     bob = Client()
     bob.force_login(team["bob"])
     assert "Nothing is waiting for review" in bob.post("/queue/next/", follow=True).content.decode()
+
+
+def test_a_copy_fetched_ahead_is_not_used_once_the_queue_knows_newer(team):
+    """Bob's page fetched task_1 ahead; then the task changed upstream and Rita saw it so."""
+    give_key(team["bob"], team["key"])
+    claims.fetch_ahead(team["bob"], sendai.Client(team["key"]))
+    Task.objects.filter(task_id="task_1").update(name="Invoice, scanned again")
+    assert team["rita"].get("/review/team_123456/proj_123456/task_1/").status_code == 200  # a newer sighting
+    bob = Client()
+    bob.force_login(team["bob"])
+    Entry.objects.update(claimed_by=None, claimed_at=None, claim_expires_at=None)
+    response = bob.post("/queue/next/", follow=True)
+    assert response.request["PATH_INFO"] == "/review/team_123456/proj_123456/task_1/"
+    assert "Invoice, scanned again" in response.content.decode()  # asked again, not the older copy
+
+
+def test_reviewers_fetching_ahead_at_once_fetch_each_task_once(people, upstream, monkeypatch, settings):
+    """Twenty reviewers' pages ask for the next task ahead at the same moment."""
+    settings.SENDAI_MAX_WAITING = 100  # every GET is sent (none refused as too many at once)
+    key = make_key(project=make_project())
+    for i in range(30):
+        make_task(f"task_{i:02}")
+        make_entry(f"task_{i:02}", minutes=i)
+    users = [make_person(f"ahead{i}", "reviewer") for i in range(20)]
+    gets: list[str] = []
+    original = sendai.Client.get
+
+    def counting_get(client, *ids, **kwargs):
+        gets.append(ids[2])
+        return original(client, *ids, **kwargs)
+
+    monkeypatch.setattr(sendai.Client, "get", counting_get)
+    barrier = threading.Barrier(len(users))
+
+    def ahead(user):
+        barrier.wait()
+        return claims.fetch_ahead(user, sendai.Client(key))
+
+    runs = [in_thread(ahead, user, name=f"ahead-{user.pk}") for user in users]
+    for thread, _ in runs:
+        thread.join(WAIT)
+    assert all("error" not in outcome for _, outcome in runs), [o.get("error") for _, o in runs]
+    counts = Counter(gets)
+    assert counts and max(counts.values()) == 1, counts.most_common(3)  # one GET per task, not one per reviewer
+    assert len(counts) == len(users)  # and every reviewer has a task of their own fetched ahead
+
+
+def test_next_hands_out_the_task_fetched_ahead_for_that_reviewer(team, settings):
+    """Rita's copy of task_1 and Bob's of task_2: each one's next needs no upstream call."""
+    make_task("task_2")
+    make_entry("task_2", minutes=1)
+    give_key(team["bob"], team["key"])
+    bob = Client()
+    bob.force_login(team["bob"])
+    assert team["rita"].get("/queue/ahead/").status_code == 204
+    assert bob.get("/queue/ahead/").status_code == 204
+    settings.SENDAI_API_URL = "http://127.0.0.1:9/sandbox"  # from here on, the upstream cannot be reached
+    assert bob.post("/queue/next/")["Location"] == "/review/team_123456/proj_123456/task_2/"
+    assert team["rita"].post("/queue/next/")["Location"] == "/review/team_123456/proj_123456/task_1/"
