@@ -50,6 +50,9 @@ from urllib.parse import quote, urlencode
 
 import requests
 from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -83,8 +86,6 @@ from reviewer.sendai.types import (
 
 logger = logging.getLogger("reviewer.sendai")
 
-CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,47}")  # an error code: validation_failed, invalid_status…
-UNREADABLE_CODE = "unreadable"
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,1024}")  # visible ASCII: nothing that could break a header
 MAX_BYTES = 20 * 1024 * 1024  # the largest answer read: a task or a page image
@@ -220,8 +221,10 @@ class Gate:
         if busy:
             logger.warning("not sent: %d calls wait on Send.ai already request_id=%s", self.waiting, request_id)
             raise Busy(
-                "Reviewer is already waiting on Send.ai for as many requests as it lets wait at once, "
-                "so this one was not sent; try again in a moment.",
+                _(
+                    "Reviewer is already waiting on Send.ai for as many requests as it lets wait at once, "
+                    "so this one was not sent; try again in a moment."
+                ),
                 request_id=request_id,
             )
         try:
@@ -260,7 +263,12 @@ class Client:
         return "<sendai.Client>"
 
     def get(self, team: str, project: str, task: str, *, request_id: str | None = None) -> TaskResult:
-        return self._task("GET", _task_path(team, project, task), "open the task", request_id)
+        return self._task(
+            "GET",
+            _task_path(team, project, task),
+            pgettext("what Send.ai was asked to do", "open the task"),
+            request_id,
+        )
 
     def complete(
         self,
@@ -278,22 +286,33 @@ class Client:
         """
         path = _task_path(team, project, task, "complete")
         if not corrections:
-            return self._task("POST", path, "complete the task", request_id)
+            return self._task("POST", path, pgettext("what Send.ai was asked to do", "complete the task"), request_id)
         body = {"corrections": list(corrections)}
         try:
-            return self._task("POST", path, "complete the task with your corrections", request_id, body=body)
+            return self._task(
+                "POST",
+                path,
+                pgettext("what Send.ai was asked to do", "complete the task with your corrections"),
+                request_id,
+                body=body,
+            )
         except ProtocolError as e:
             if e.status != 415:
                 raise
             raise CorrectionsRefused(
-                "Send.ai does not take corrections with complete (HTTP 415); nothing was applied.",
+                _("Send.ai does not take corrections with complete (HTTP 415); nothing was applied."),
                 unsupported=True,
                 request_id=e.request_id,
                 status=e.status,
             ) from None
 
     def discard(self, team: str, project: str, task: str, *, request_id: str | None = None) -> TaskResult:
-        return self._task("POST", _task_path(team, project, task, "discard"), "discard the task", request_id)
+        return self._task(
+            "POST",
+            _task_path(team, project, task, "discard"),
+            pgettext("what Send.ai was asked to do", "discard the task"),
+            request_id,
+        )
 
     def report(
         self,
@@ -308,16 +327,38 @@ class Client:
         """Report issues; a 207 (report stored, the call it triggers failed) sets `warning`."""
         path = _task_path(team, project, task, "report")
         body = report_body(issues, message)
-        return self._task("POST", path, "store the report", request_id, body=body, ok=(200, 201, 207))
+        return self._task(
+            "POST",
+            path,
+            pgettext("what Send.ai was asked to do", "store the report"),
+            request_id,
+            body=body,
+            ok=(200, 201, 207),
+        )
 
     def approve(self, team: str, project: str, task: str, *, request_id: str | None = None) -> TaskResult:
-        return self._task("POST", _task_path(team, project, task, "approve"), "approve the task", request_id)
+        return self._task(
+            "POST",
+            _task_path(team, project, task, "approve"),
+            pgettext("what Send.ai was asked to do", "approve the task"),
+            request_id,
+        )
 
     def disapprove(self, team: str, project: str, task: str, *, request_id: str | None = None) -> TaskResult:
-        return self._task("POST", _task_path(team, project, task, "disapprove"), "disapprove the task", request_id)
+        return self._task(
+            "POST",
+            _task_path(team, project, task, "disapprove"),
+            pgettext("what Send.ai was asked to do", "disapprove the task"),
+            request_id,
+        )
 
     def unlock(self, team: str, project: str, task: str, *, request_id: str | None = None) -> TaskResult:
-        return self._task("POST", _task_path(team, project, task, "unlock"), "unlock the task", request_id)
+        return self._task(
+            "POST",
+            _task_path(team, project, task, "unlock"),
+            pgettext("what Send.ai was asked to do", "unlock the task"),
+            request_id,
+        )
 
     def list(
         self,
@@ -340,39 +381,40 @@ class Client:
         answer = self._send("GET", path, request_id)
         if answer.status in (405, 501) or (answer.status == 404 and _envelope(answer.content) is None):
             raise ListingUnavailable(
-                "This Send.ai API does not offer a task list: open tasks by their ID.",
+                _("This Send.ai API does not offer a task list: open tasks by their ID."),
                 request_id=answer.request_id,
                 status=answer.status,
             )
-        self._check(answer, (200,), "list the tasks")
+        self._check(answer, (200,), pgettext("what Send.ai was asked to do", "list the tasks"))
         with _reading(answer):
             body = _json(answer)
             payload = body.get("payload")
             if not isinstance(payload, list):
                 raise malformed("payload", "is not a list")
-            tasks, skipped = [], []
-            for i, item in enumerate(payload):  # one unreadable task (a bad ID) is skipped, not the page
-                try:
-                    tasks.append(parse_task(item, f"payload[{i}]", with_pages=False))
-                except ProtocolError as e:
-                    skipped.append(str(e))
+            tasks = tuple(parse_task(item, f"payload[{i}]", with_pages=False) for i, item in enumerate(payload))
             next_cursor = body.get("next_cursor")
             if next_cursor is not None and not isinstance(next_cursor, str):
                 raise malformed("next_cursor", "is not a string")
-        return TaskList(
-            tasks=tuple(tasks), next_cursor=next_cursor or None, request_id=answer.request_id, skipped=tuple(skipped)
-        )
+        return TaskList(tasks=tasks, next_cursor=next_cursor or None, request_id=answer.request_id)
 
     def page_image(self, team: str, project: str, task: str, page: str, *, request_id: str | None = None) -> PageImage:
         """The page as PNG, JPEG or SVG (an extension: NotFound when there is none)."""
         path = _task_path(team, project, task) + "/page/" + quote(check_id(page, "page"), safe="") + "/image"
         answer = self._send("GET", path, request_id, accept=", ".join(IMAGE_TYPES))
-        self._check(answer, (200,), "fetch the page image", not_found="Send.ai has no image for this page.")
+        self._check(
+            answer,
+            (200,),
+            pgettext("what Send.ai was asked to do", "fetch the page image"),
+            not_found=_("Send.ai has no image for this page."),
+        )
         with _reading(answer):
             if answer.content_type not in IMAGE_TYPES:
                 raise ProtocolError(
-                    "Send.ai sent a page image of a type the console does not show "
-                    f"({answer.content_type or 'none'}): only PNG, JPEG and SVG are accepted."
+                    _(
+                        "Send.ai sent a page image of a type the console does not show (%(type)s): "
+                        "only PNG, JPEG and SVG are accepted."
+                    )
+                    % {"type": answer.content_type or "none"}
                 )
         return PageImage(content=answer.content, content_type=answer.content_type, request_id=answer.request_id)
 
@@ -401,7 +443,7 @@ class Client:
             error = data.get("error")
             detail = error.get("message") if isinstance(error, dict) else None
             warning = self._clean(detail) if isinstance(detail, str) and detail.strip() else None
-            warning = warning or "The report was stored, but the call it triggers failed."
+            warning = warning or _("The report was stored, but the call it triggers failed.")
         return TaskResult(
             task=task,
             request_id=answer.request_id,
@@ -412,7 +454,7 @@ class Client:
     def _send(self, method: str, path: str, request_id: str | None, *, body: Any = None, accept: str = JSON) -> Answer:
         """Send one request and read the answer; raise Unavailable when no complete answer comes."""
         if not isinstance(self._key, str) or not KEY_PATTERN.fullmatch(self._key):
-            raise InvalidKey("The API key is empty or has characters that an API key cannot have.")
+            raise InvalidKey(_("The API key is empty or has characters that an API key cannot have."))
         if request_id is None:
             request_id = uuid.uuid4().hex
         elif not REQUEST_ID_PATTERN.fullmatch(request_id):
@@ -431,22 +473,26 @@ class Client:
                 response = session.request(method, url, json=body, headers=headers, stream=True, allow_redirects=False)
             except requests.ConnectTimeout as e:
                 within = _seconds(settings.SENDAI_CONNECT_TIMEOUT)
-                raise failed(e, f"Send.ai could not be reached within {within}.") from e
+                raise failed(e, _("Send.ai could not be reached within %(wait)s.") % {"wait": within}) from e
             except requests.ReadTimeout as e:
-                raise failed(e, f"Send.ai did not answer within {_seconds(settings.SENDAI_READ_TIMEOUT)}.") from e
+                raise failed(
+                    e, _("Send.ai did not answer within %(wait)s.") % {"wait": _seconds(settings.SENDAI_READ_TIMEOUT)}
+                ) from e
             except requests.ConnectionError as e:
-                raise failed(e, "Send.ai could not be reached: the connection was refused or broken.") from e
+                raise failed(e, _("Send.ai could not be reached: the connection was refused or broken.")) from e
             except requests.RequestException as e:
-                raise failed(e, "The request to Send.ai failed.") from e
+                raise failed(e, _("The request to Send.ai failed.")) from e
             with response:
                 status = response.status_code
                 try:
                     content = _read(response, MAX_BYTES if status < 300 else MAX_ERROR_BYTES)
                 except requests.RequestException as e:
                     if isinstance(e.args[0] if e.args else None, ReadTimeoutError):
-                        late = f"Send.ai did not send its whole answer within {_seconds(settings.SENDAI_READ_TIMEOUT)}."
+                        late = _("Send.ai did not send its whole answer within %(wait)s.") % {
+                            "wait": _seconds(settings.SENDAI_READ_TIMEOUT)
+                        }
                         raise failed(e, late) from e
-                    raise failed(e, "The connection to Send.ai broke before its answer was complete.") from e
+                    raise failed(e, _("The connection to Send.ai broke before its answer was complete.")) from e
         ms = (time.monotonic() - started) * 1000
         level = logging.WARNING if status >= 500 else logging.INFO
         logger.log(level, "%s %s %s %dms request_id=%s", method, path, status, ms, request_id)
@@ -466,59 +512,70 @@ class Client:
         if status in ok:
             if len(answer.content) > MAX_BYTES:
                 raise ProtocolError(
-                    f"Send.ai sent an answer larger than {MAX_BYTES // 2**20} MB.", request_id=request_id, status=status
+                    _("Send.ai sent an answer larger than %(size)s MB.") % {"size": MAX_BYTES // 2**20},
+                    request_id=request_id,
+                    status=status,
                 )
             return
         if status == 401:
             raise InvalidKey(
-                "Send.ai did not accept the API key: it is unknown, revoked or mistyped.",
+                _("Send.ai did not accept the API key: it is unknown, revoked or mistyped."),
                 request_id=request_id,
                 status=status,
             )
         if status == 403:
             scope = "task.read" if answer.method == "GET" else "task.edit"
             raise MissingScope(
-                f"The API key is not allowed to {doing}: it lacks the {scope} scope.",
+                _("The API key is not allowed to %(doing)s: it lacks the %(scope)s scope.")
+                % {"doing": doing, "scope": scope},
                 request_id=request_id,
                 status=status,
             )
         if status == 404:
             raise NotFound(
-                not_found or "Send.ai has no such task, or the API key has no access to its project.",
+                not_found or _("Send.ai has no such task, or the API key has no access to its project."),
                 request_id=request_id,
                 status=status,
             )
         if status == 429 or status == 408 or status >= 500:
             retry_after = _retry_after(answer.retry_after)
             if status == 429:
-                message = "Send.ai is receiving too many requests"
+                message = _("Send.ai is receiving too many requests")
             elif status == 408:
-                message = "Send.ai gave up waiting for the request (HTTP 408)"
+                message = _("Send.ai gave up waiting for the request (HTTP 408)")
             else:
-                message = f"Send.ai could not answer (HTTP {status})"
+                message = _("Send.ai could not answer (HTTP %(status)s)") % {"status": status}
             raise Unavailable(
-                f"{message}; try again {_later(retry_after)}.",
+                _("%(problem)s; try again %(when)s.") % {"problem": message, "when": _later(retry_after)},
                 retry_after=retry_after,
                 request_id=request_id,
                 status=status,
             )
         if status in (405, 415) or status < 400:
-            kind = "a redirect" if 300 <= status < 400 else "an unexpected status"
+            if 300 <= status < 400:
+                sentence = _(
+                    "Send.ai answered with a redirect (HTTP %(status)s): check that SENDAI_API_URL points "
+                    "at the v2 API."
+                )
+            else:
+                sentence = _(
+                    "Send.ai answered with an unexpected status (HTTP %(status)s): check that SENDAI_API_URL points "
+                    "at the v2 API."
+                )
             raise ProtocolError(
-                f"Send.ai answered with {kind} (HTTP {status}): check that SENDAI_API_URL points at the v2 API.",
+                sentence % {"status": status},
                 request_id=request_id,
                 status=status,
             )
         # 400, 409, 413, 422 and any other 4xx: the upstream refused this request.
         code, upstream, error = _envelope(answer.content) or (None, None, {})
-        code = scrub_code(code, self._key) if code is not None else None
         upstream = self._clean(upstream) if upstream else None
         if status == 413 and not upstream:
-            upstream = "the request is too large"
+            upstream = _("the request is too large")
         if upstream:
-            message = f"Send.ai refused to {doing}: {_sentence(upstream)}"
+            message = _("Send.ai refused to %(doing)s: %(reason)s") % {"doing": doing, "reason": _sentence(upstream)}
         else:
-            message = f"Send.ai refused to {doing} (HTTP {status})."
+            message = _("Send.ai refused to %(doing)s (HTTP %(status)s).") % {"doing": doing, "status": status}
         details = {"code": code, "upstream_message": upstream, "request_id": request_id, "status": status}
         if status == 400 and code == "validation_failed":
             failures = tuple({**f, "message": self._clean(f["message"] or "")} for f in _failures(error, upstream))
@@ -533,18 +590,15 @@ class Client:
         return text if len(text) <= 300 else text[:299] + "…"
 
 
-def scrub_code(code: Any, key: str = "") -> str:
-    """An upstream error code fit to store and show: a short snake_case token, else "unreadable".
-
-    The one scrubber for codes: the client applies it where a code arrives (with the key, so
-    a code that echoes the key is dropped even when it looks like a token), and the action log
-    again where one is written.
-    """
-    if not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
-        return UNREADABLE_CODE
-    if key and (key in code or code in key):
-        return UNREADABLE_CODE
-    return code
+# Translators: the kinds of ID in "That is not a valid %(kind)s ID".
+ID_KINDS = {
+    "team": pgettext_lazy("kind of ID", "team"),
+    "project": pgettext_lazy("kind of ID", "project"),
+    "task": pgettext_lazy("kind of ID", "task"),
+    "page": pgettext_lazy("kind of ID", "page"),
+    "upload": pgettext_lazy("kind of ID", "upload"),
+    "entity": pgettext_lazy("kind of ID", "entity"),
+}
 
 
 def check_id(value: Any, kind: str) -> str:
@@ -552,23 +606,26 @@ def check_id(value: Any, kind: str) -> str:
     if isinstance(value, str) and ID_PATTERN.fullmatch(value):
         return value
     raise InvalidId(
-        f"That is not a valid {kind} ID: use 1 to 128 letters, digits, '_', '.' or '-', "
-        "starting with a letter or a digit."
+        _(
+            "That is not a valid %(kind)s ID: use 1 to 128 letters, digits, '_', '.' or '-', "
+            "starting with a letter or a digit."
+        )
+        % {"kind": ID_KINDS.get(kind, kind)}
     )
 
 
 def report_body(issues: Iterable[Issue], message: str | None) -> dict[str, Any]:
     """The JSON body of a report, refused (InvalidReport) where the contract would refuse it."""
     if isinstance(issues, str | bytes | dict):
-        raise InvalidReport("The issues of a report must be a list.")
+        raise InvalidReport(_("The issues of a report must be a list."))
     issues = list(issues)
     if not issues:
-        raise InvalidReport("Choose at least one issue to report.")
+        raise InvalidReport(_("Choose at least one issue to report."))
     for issue in issues:
         if not (isinstance(issue, Issue) and _filled(issue.label) and _filled(issue.value)):
-            raise InvalidReport("Each issue of a report needs a label and a value.")
+            raise InvalidReport(_("Each issue of a report needs a label and a value."))
     if message is not None and not isinstance(message, str):
-        raise InvalidReport("The message of a report must be text.")
+        raise InvalidReport(_("The message of a report must be text."))
     body: dict[str, Any] = {"issues": [{"label": i.label, "value": i.value} for i in issues]}
     if message is not None:
         body["message"] = message
@@ -608,7 +665,7 @@ def _reading(answer: Answer) -> Iterator[None]:
         except (TypeError, ValueError, ArithmeticError, RecursionError) as e:
             # The parser checks every value it reads; a value it did not foresee must still not
             # crash the page (and, for an action Send.ai applied, lose the record of it).
-            raise ProtocolError("Send.ai sent an answer the console cannot read.") from e
+            raise ProtocolError(_("Send.ai sent an answer the console cannot read.")) from e
     except ProtocolError as e:
         e.request_id, e.status = answer.request_id, answer.status
         logger.warning(
@@ -619,11 +676,11 @@ def _reading(answer: Answer) -> Iterator[None]:
 
 def _json(answer: Answer) -> dict[str, Any]:
     if not answer.content.strip():
-        raise ProtocolError("Send.ai sent an empty answer.")
+        raise ProtocolError(_("Send.ai sent an empty answer."))
     try:
         data = json.loads(answer.content)
     except (ValueError, RecursionError):
-        raise ProtocolError("Send.ai sent an answer that is not JSON.") from None
+        raise ProtocolError(_("Send.ai sent an answer that is not JSON.")) from None
     return as_object(data, "the answer")
 
 
@@ -694,14 +751,17 @@ def _retry_after(value: str | None) -> int | None:
 def _later(seconds: int | None) -> str:
     """When to try again, for a reviewer."""
     if not seconds:
-        return "in a moment"
+        return _("in a moment")
     if seconds > 3600:
-        return "later (Send.ai asks to wait more than an hour)"
-    return f"in {_seconds(seconds)}"
+        return _("later (Send.ai asks to wait more than an hour)")
+    return _("in %(wait)s") % {"wait": _seconds(seconds)}
 
 
 def _seconds(value: float) -> str:
-    return "1 second" if value == 1 else f"{value:g} seconds"
+    shown = int(value) if float(value).is_integer() else value
+    return ngettext("%(count)s second", "%(count)s seconds", 1 if value == 1 else 2) % {
+        "count": formats.number_format(shown)
+    }
 
 
 def _sentence(text: str) -> str:

@@ -21,6 +21,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from reviewer.sendai.errors import ProtocolError
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")  # sendai-api.md §1
@@ -135,11 +138,12 @@ class Issue:
 
 # The contract's common issue types, for a report picklist; teams add their own.
 COMMON_ISSUES = (
-    Issue("Poor Document Quality", "poor_quality"),
-    Issue("Wrong Document Type", "wrong_type"),
-    Issue("Missing Information", "missing_info"),
-    Issue("Processing Error", "processing_error"),
-    Issue("Data Validation Failed", "validation_failed"),
+    # The labels go to Send.ai in English; the report form shows them translated.
+    Issue(gettext_noop("Poor Document Quality"), "poor_quality"),
+    Issue(gettext_noop("Wrong Document Type"), "wrong_type"),
+    Issue(gettext_noop("Missing Information"), "missing_info"),
+    Issue(gettext_noop("Processing Error"), "processing_error"),
+    Issue(gettext_noop("Data Validation Failed"), "validation_failed"),
 )
 
 
@@ -160,7 +164,6 @@ class TaskList:
     tasks: tuple[Task, ...]
     next_cursor: str | None
     request_id: str
-    skipped: tuple[str, ...] = ()  # why each task of the page that could not be read was left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +177,26 @@ class PageImage:
 
 
 def malformed(field: str, problem: str) -> ProtocolError:
-    return ProtocolError(f"Send.ai sent an answer the console cannot read: {field} {problem}.", field=field)
+    # `problem` is one of PROBLEMS, translated here.
+    return ProtocolError(
+        _("Send.ai sent an answer the console cannot read: %(field)s %(problem)s.")
+        % {"field": field, "problem": _(problem)},
+        field=field,
+    )
+
+
+# What malformed() says of a field, marked for the catalogue (callers pass the English).
+PROBLEMS = (
+    gettext_noop("is not an object"),
+    gettext_noop("is missing"),
+    gettext_noop("is not a string"),
+    gettext_noop("is not a number"),
+    gettext_noop("is not true or false"),
+    gettext_noop("is not an ISO 8601 time"),
+    gettext_noop("is not a list"),
+    gettext_noop("is not positive"),
+    gettext_noop("is not an ID of the contract's form"),
+)
 
 
 def is_number(value: Any) -> bool:
@@ -232,34 +254,43 @@ class _Values:
         value = self.data.get("confidence")
         if is_number(value):
             return float(value)
-        self.problems.append(f"its confidence ({_shown(value)}) is not a number, so it counts as 0")
+        self.problems.append(
+            _("its confidence (%(value)s) is not a number, so it counts as 0") % {"value": _shown(value)}
+        )
         return 0.0
 
     def flag(self, key: str) -> bool:
         value = self.data.get(key)
         if isinstance(value, bool):
             return value
-        self.problems.append(f"its {key} value ({_shown(value)}) is not true or false, so it counts as false")
+        self.problems.append(
+            _("its %(field)s value (%(value)s) is not true or false, so it counts as false")
+            % {"field": key, "value": _shown(value)}
+        )
         return False
 
     def text(self, key: str) -> str:
         value = self.data.get(key)
         if isinstance(value, str):
             return value
-        self.problems.append(f"its {key} ({_shown(value)}) is not text, so it is shown empty")
+        self.problems.append(
+            _("its %(field)s (%(value)s) is not text, so it is shown empty") % {"field": key, "value": _shown(value)}
+        )
         return ""
 
     @property
     def problem(self) -> str | None:
-        return ("Send.ai sent a bad value: " + "; ".join(self.problems) + ".") if self.problems else None
+        if not self.problems:
+            return None
+        return _("Send.ai sent a bad value: %(problems)s.") % {"problems": "; ".join(self.problems)}
 
 
 def _shown(value: Any) -> str:
     """A short rendering of an unreadable value for a reviewer (never a 400-digit number)."""
     if value is None:
-        return "null or missing"
+        return _("null or missing")
     if isinstance(value, int) and not isinstance(value, bool) and not is_number(value):
-        return "a number a float cannot hold"
+        return _("a number a float cannot hold")
     text = repr(value)
     return text if len(text) <= 40 else text[:39] + "…"
 
@@ -307,16 +338,16 @@ def _each(data: dict[str, Any], key: str, path: str, *, required: bool = False) 
 def _polygon(value: Any, width: float, height: float) -> tuple[tuple[Point, ...], str | None]:
     """The polygon's points, or no points and the reason it cannot be drawn on the page."""
     if not isinstance(value, list):
-        return (), "has no list of coordinates"
+        return (), _("has no list of coordinates")
     if len(value) < 3:
-        return (), f"has {len(value)} point(s); a polygon needs at least 3"
+        return (), _("has %(count)s point(s); a polygon needs at least 3") % {"count": len(value)}
     points = []
     for point in value:
         if not (isinstance(point, list) and len(point) == 2 and is_number(point[0]) and is_number(point[1])):
-            return (), "has a point that is not a pair of numbers"
+            return (), _("has a point that is not a pair of numbers")
         x, y = float(point[0]), float(point[1])
         if not (0 <= x <= width and 0 <= y <= height):
-            return (), f"has the point ({x:g}, {y:g}) outside the page"
+            return (), _("has the point (%(x)s, %(y)s) outside the page") % {"x": f"{x:g}", "y": f"{y:g}"}
         points.append((x, y))
     return tuple(points), None
 
@@ -328,9 +359,17 @@ def _annotation(data: Any, path: str, width: float, height: float) -> Annotation
     if top is None and left is None:
         pass  # placed nowhere on the page: a field a person added without a position
     elif not (is_number(top) and is_number(left)):
-        top, left, problem = None, None, "has a top or left_of_line that is not a number"
+        top, left, problem = None, None, _("has a top or left_of_line that is not a number")
     elif not (0 <= left <= width and 0 <= top <= height):
-        top, left, problem = None, None, f"starts at ({left:g}, {top:g}), outside the page"
+        top, left, problem = (
+            None,
+            None,
+            _("starts at (%(left)s, %(top)s), outside the page")
+            % {
+                "left": f"{left:g}",
+                "top": f"{top:g}",
+            },
+        )
     return Annotation(
         id=_text(data, "id", path),
         entity_id=values.text("entity_id"),
