@@ -89,8 +89,12 @@ def _sample(request: HttpRequest, sample_id: int) -> Sample:
 
 
 def _sample_item(request: HttpRequest, item_id: int) -> SampleItem:
+    """The sampled approval `item_id`, for a lead who did not approve it themselves."""
     _auditor(request)
-    return get_object_or_404(SampleItem.objects.select_related("sample", "record"), pk=item_id)
+    item = get_object_or_404(SampleItem.objects.select_related("sample", "record"), pk=item_id)
+    if item.record.user_id == request.user.pk or item.approver == request.user.get_username():
+        raise PermissionDenied(_("This is your own approval: another lead gives the second review."))
+    return item
 
 
 # --- The ledger and the activity log --------------------------------------------------
