@@ -77,7 +77,9 @@ def import_ids(text: str, team_id: str, project_id: str) -> ImportResult:
             % {"count": formats.number_format(MAX_IMPORT_LINES, force_grouping=True)}
         )
     now = timezone.now()
-    for number, row in enumerate(csv.reader(io.StringIO("\n".join(lines[:MAX_IMPORT_LINES]))), start=1):
+    reader = csv.reader(io.StringIO("\n".join(lines[:MAX_IMPORT_LINES])))
+    for row in reader:
+        number = reader.line_num  # the line the row ends on, also after a quoted line break
         cells = [c.strip() for c in row]
         if not any(cells) or cells[0].startswith("#"):
             continue

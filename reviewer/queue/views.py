@@ -216,7 +216,7 @@ def import_ids(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("The file is larger than 2 MB; split it."))
             return redirect("queue")
         try:
-            text += "\n" + upload.read().decode("utf-8-sig")
+            text = "\n".join(part for part in (text.rstrip("\r\n"), upload.read().decode("utf-8-sig")) if part)
         except UnicodeDecodeError:
             messages.error(request, _("The file is not UTF-8 text (CSV)."))
             return redirect("queue")

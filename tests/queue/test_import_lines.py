@@ -1,0 +1,31 @@
+"""Import: a problem names the line of the file (or of the pasted text) it is on."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+
+def test_a_files_bad_line_is_named_by_its_own_number(client, people):
+    client.force_login(people.lead)
+    upload = SimpleUploadedFile("ids.csv", b"task_ok\nbad/id\n", content_type="text/csv")
+    response = client.post("/queue/import/", {"ids": "", "file": upload, "team_id": "t1", "project_id": "p1"})
+    page = response.content.decode()
+    assert "Line 2: That is not a valid task ID" in page
+    assert "Line 3" not in page
+
+
+def test_a_file_after_pasted_text_continues_its_numbering(client, people):
+    client.force_login(people.lead)
+    upload = SimpleUploadedFile("ids.csv", b"bad/one\n", content_type="text/csv")
+    response = client.post(
+        "/queue/import/", {"ids": "task_a\nbad/two", "file": upload, "team_id": "t1", "project_id": "p1"}
+    )
+    page = response.content.decode()
+    assert "Line 2: That is not a valid task ID" in page
+    assert "Line 3: That is not a valid task ID" in page
+
+
+def test_a_quoted_line_break_does_not_shift_the_numbers(client, people):
+    client.force_login(people.lead)
+    response = client.post("/queue/import/", {"ids": 't1,"p\n1",task_a\nbad/x', "team_id": "t1", "project_id": "p1"})
+    assert "Line 3: That is not a valid task ID" in response.content.decode()
