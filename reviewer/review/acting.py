@@ -49,19 +49,31 @@ class KeyProblem(Exception):
 
 
 def client_for(profile: Profile) -> sendai.Client:
-    """The person's client; KeyProblem when they have no key that could work."""
+    """The person's client; KeyProblem when they have no key that could work.
+
+    A key that Send.ai rejected the last time it was used is still tried: a 401 marks the key
+    suspect (KeyState.REJECTED, shown on the account pages), but only Send.ai can say whether
+    it still is; a transient 401 must not lock the person out. The next answer that is not a
+    401 clears the mark (key_answered).
+    """
     if not profile.has_key:
         raise KeyProblem(_("You have no Send.ai API key in Reviewer yet."))
-    if profile.key_state == KeyState.REJECTED:
-        raise KeyProblem(_("Send.ai rejected your API key the last time it was used."))
     try:
         return sendai.Client(profile.api_key())
     except UndecryptableKey as e:  # now marked so: the key page says to set it again
         raise KeyProblem(str(e)) from None
 
 
+def key_answered(profile: Profile, *, acted: bool) -> None:
+    """Send.ai accepted the key: clear the mark a 401 left (verified, when it also acted)."""
+    if profile.key_state == KeyState.REJECTED:
+        state = KeyState.VERIFIED if acted else KeyState.SET
+        Profile.objects.filter(pk=profile.pk, key_state=KeyState.REJECTED).update(key_state=state)
+        profile.key_state = state
+
+
 def key_failed(profile: Profile, error: sendai.SendaiError) -> str:
-    """What a 401 or 403 means for the person; a 401 marks the key rejected."""
+    """What a 401 or 403 means for the person; a 401 marks the key suspect (client_for still tries it)."""
     if isinstance(error, sendai.InvalidKey):
         Profile.objects.filter(pk=profile.pk).update(key_state=KeyState.REJECTED)
         return _("Send.ai rejected your API key: it is unknown or has been revoked.")
@@ -94,13 +106,16 @@ class Attempt:
     request_id: str = ""
     key_problem: str | None = None  # the key cannot be used: show the key page
     not_found: bool = False
+    heading: str = ""  # what happened, for a page that cannot show the task
     code: str = ""
     corrections: int = 0
     failures: tuple[dict, ...] = field(default_factory=tuple)
 
     @property
     def notice(self) -> dict[str, str]:
-        notice = {"level": self.level, "text": self.text, "request_id": self.request_id}
+        notice = {"level": self.level, "text": self.text, "request_id": self.request_id, "heading": self.heading}
+        if self.key_problem:
+            notice["key_problem"] = self.key_problem
         if self.retry:
             notice["retry"] = self.action
         if self.failures or self.code == "invalid_corrections":
@@ -154,12 +169,29 @@ def perform(
     except (sendai.InvalidKey, sendai.MissingScope) as e:
         reason = key_failed(profile, e)
         record(Outcome.KEY, e.request_id, status=e.status, message=str(e))
-        return Attempt(action, "error", str(e), status=400, key_problem=reason, request_id=e.request_id or "")
+        title = _("Send.ai did not accept your API key") if e.status == 401 else _("Your API key may not do this")
+        return Attempt(
+            action,
+            "error",
+            str(e),
+            status=400,
+            key_problem=reason,
+            request_id=e.request_id or "",
+            heading=title,
+        )
     except sendai.InvalidId as e:  # nothing was sent
         return Attempt(action, "error", str(e), status=400)
     except sendai.NotFound as e:
         record(Outcome.REFUSED, e.request_id, status=404, message=str(e))
-        return Attempt(action, "error", str(e), status=404, not_found=True, request_id=e.request_id or "")
+        return Attempt(
+            action,
+            "error",
+            str(e),
+            status=404,
+            not_found=True,
+            request_id=e.request_id or "",
+            heading=_("Task not found"),
+        )
     except sendai.Refused as e:
         record(Outcome.REFUSED, e.request_id, status=e.status, code=e.code or "", message=e.upstream_message or str(e))
         return _refused(user, ids, action, draft, e)
@@ -167,7 +199,11 @@ def perform(
         outcome = Outcome.UNAVAILABLE if isinstance(e, sendai.Unavailable) else Outcome.ERROR
         record(outcome, e.request_id, status=e.status, message=str(e))
         kept = " " + _("Your corrections are kept.") if changes else ""
-        return Attempt(action, "error", str(e) + kept, status=503, retry=True, request_id=e.request_id or "")
+        text, title = str(e) + kept, heading(e)
+        if isinstance(e, sendai.ProtocolError) and e.status and 200 <= e.status < 300:
+            text += " " + _("Send.ai may have done it all the same: reload the task to see its state.")
+        return Attempt(action, "error", text, status=503, retry=True, request_id=e.request_id or "", heading=title)
+    key_answered(profile, acted=True)
     _write_record(user, ids, action, started, result, changes if action == "complete" else [])
     if action == "complete" and draft is not None and (changes or not draft.changes):
         Draft.objects.filter(pk=draft.pk).delete()  # sent, or held only the last validation's verdict
@@ -187,6 +223,17 @@ def perform(
     return Attempt(
         action, level, text, task=result.task, done=True, request_id=result.request_id, corrections=len(changes)
     )
+
+
+def heading(e: sendai.SendaiError) -> str:
+    """What went wrong, in a few words: not reached, no answer, or an answer that could not be read."""
+    if isinstance(e, sendai.Busy):
+        return _("Reviewer is waiting on Send.ai for too many requests")
+    if isinstance(e, sendai.ProtocolError):
+        return _("Send.ai's answer could not be read")
+    if e.status:
+        return _("Send.ai could not answer")
+    return _("Send.ai could not be reached")
 
 
 def _refused(user, ids, action: str, draft: Draft | None, e: sendai.Refused) -> Attempt:

@@ -23,7 +23,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
+from django_htmx.http import HttpResponseClientRedirect
 
 from reviewer import sendai
 from reviewer.accounts.models import Profile
@@ -56,9 +56,44 @@ def _check_ids(*ids: str) -> None:
         raise Http404(_("No task has such an ID.")) from None
 
 
+def _no_key_context(profile: Profile, reason: str) -> dict:
+    return {"profile": profile, "reason": reason, "self_service": settings.ALLOW_SELF_SERVICE_KEYS}
+
+
 def _no_key(request: HttpRequest, profile: Profile, reason: str) -> HttpResponse:
-    context = {"profile": profile, "reason": reason, "self_service": settings.ALLOW_SELF_SERVICE_KEYS}
-    return render(request, "review/no_key.html", context)
+    return render(request, "review/no_key.html", _no_key_context(profile, reason))
+
+
+def _problem(request: HttpRequest, template: str, context: dict, status: int) -> HttpResponse:
+    """A page that says why the task cannot be shown; for htmx, its `problem` fragment in place of
+    the part asked for (the page strip's viewer, the PROCESSING poll's state), with the status,
+    which htmx swaps (base.html's htmx-config)."""
+    if not request.htmx:
+        return render(request, template, context, status=status)
+    target = request.htmx.target or ""
+    context = {"retry_url": request.get_full_path(), **context, "target": target if target in PARTIALS else ""}
+    if template == "review/no_key.html":  # the key page has no fragment: say it in the page's own words
+        template = "review/unavailable.html"
+        context |= {"heading": _("Your Send.ai API key is needed"), "message": context["reason"], "key_link": True}
+    return render(request, f"{template}#problem", context, status=status)
+
+
+def _opening_failed(request: HttpRequest, profile: Profile, ids, started: float, e: sendai.SendaiError) -> HttpResponse:
+    """Send.ai did not give the task: say why, and record the failed opening (a full page's, as for a success)."""
+    if isinstance(e, sendai.InvalidKey | sendai.MissingScope):
+        outcome, template, status = Outcome.KEY, "review/no_key.html", 400
+        context = _no_key_context(profile, acting.key_failed(profile, e))
+    elif isinstance(e, sendai.NotFound):
+        outcome, template, status = Outcome.REFUSED, "review/not_found.html", 404
+        context = {"message": str(e), "task_id": ids[2]}
+    else:
+        outcome = Outcome.ERROR if isinstance(e, sendai.ProtocolError) else Outcome.UNAVAILABLE
+        outcome = Outcome.REFUSED if isinstance(e, sendai.Refused) else outcome
+        template, status = "review/unavailable.html", 503
+        context = {"message": str(e), "request_id": e.request_id, "heading": acting.heading(e)}
+    if not request.htmx:
+        _record(request, ids, Action.OPEN, outcome, started, e.request_id, status=e.status, message=str(e))
+    return _problem(request, template, context, status)
 
 
 def _threshold(request: HttpRequest) -> float:
@@ -240,16 +275,13 @@ def task(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> H
         result = sendai.TaskResult(task=ahead.task, request_id="") if ahead else client.get(*ids)
         seen = ahead.seen_at if ahead else seen
     except acting.KeyProblem as e:
-        return _no_key(request, profile, e.reason)
-    except (sendai.InvalidKey, sendai.MissingScope) as e:
-        return _no_key(request, profile, acting.key_failed(profile, e))
-    except sendai.NotFound as e:
-        return render(request, "review/not_found.html", {"message": str(e), "task_id": task_id}, status=404)
-    except (sendai.Unavailable, sendai.ProtocolError, sendai.Refused) as e:
-        context = {"message": str(e), "request_id": e.request_id}
-        return render(request, "review/unavailable.html", context, status=503)
+        return _problem(request, "review/no_key.html", _no_key_context(profile, e.reason), 400)
+    except sendai.SendaiError as e:
+        return _opening_failed(request, profile, ids, started, e)
     if not request.htmx:
         _record(request, ids, Action.OPEN, Outcome.OK, started, result.request_id, status=200, task=result.task)
+    if result.request_id:
+        acting.key_answered(profile, acted=False)
     claim = _claim(request, ids, result.task, take=not request.htmx, seen_at=seen)
     return render(request, _template(request), _context(request, ids, result.task, claim=claim))
 
@@ -309,11 +341,7 @@ def act(request: HttpRequest, team_id: str, project_id: str, task_id: str, actio
         message=(form.cleaned_data["message"] or None) if form else None,
         token=request.POST.get("token", ""),
     )
-    if attempt.key_problem:
-        return _key_response(request, profile, attempt.key_problem)
-    if attempt.not_found:
-        return render(request, "review/not_found.html", {"message": attempt.text, "task_id": task_id}, status=404)
-    if not attempt.done:
+    if not attempt.done:  # refused, failed, 401/403/404 included: the reason, with what was typed
         keep = form if attempt.level == "error" else None
         return _after_refusal(request, profile, ids, attempt.notice, keep, status=attempt.status)
     if action in acting.MOVE_ON:
@@ -366,12 +394,6 @@ def _after_refusal(request, profile, ids, notice, form, status: int) -> HttpResp
         template = "review/act_failed.html#failure" if request.htmx else "review/act_failed.html"
         return render(request, template, context, status=200 if request.htmx else status)
     return _after(request, ids, task, notice, form, status=status)
-
-
-def _key_response(request: HttpRequest, profile: Profile, reason: str) -> HttpResponse:
-    if request.htmx:
-        return HttpResponseClientRefresh()
-    return _no_key(request, profile, reason)
 
 
 def _drafting(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> tuple[str, str, str]:

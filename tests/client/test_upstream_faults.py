@@ -144,3 +144,17 @@ def test_the_waiting_gate_is_left_even_when_a_call_fails(upstream, api, settings
         with pytest.raises(Exception, match="payload is missing"):
             api.get(*IDS)
     assert client_module.gate.waiting == 0
+
+
+# 207 on an action other than report
+
+
+@pytest.mark.parametrize("action", ["complete", "approve", "disapprove", "discard", "unlock"])
+def test_a_207_on_any_action_is_done_with_a_warning(upstream, api, doc_task, action):
+    """Before: ProtocolError, 'check that SENDAI_API_URL points at the v2 API'."""
+    upstream.reply(207, json_body={"payload": doc_task, "error": {"code": "export_failed", "message": "Export failed"}})
+    result = getattr(api, action)(*IDS)
+    assert result.warning == "Export failed"
+    upstream.reply(207, json_body={"payload": doc_task})
+    upstream.replies.pop(0)
+    assert getattr(api, action)(*IDS).warning == "Send.ai did it, but a call it triggers failed (HTTP 207)."

@@ -160,11 +160,16 @@ def test_a_rejected_key_points_to_the_key(client, people, upstream):
     give_key(people.reviewer, "sk_sbx_revoked-or-unknown")
     client.force_login(people.reviewer)
     response = client.post(act_url("approve"), {"token": "t10"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"Send.ai rejected your API key" in response.content
+    assert b'href="/account/"' in response.content
     assert Profile.objects.get(user=people.reviewer).key_state == KeyState.REJECTED
     assert ActionRecord.objects.get().outcome == "key"
-    assert client.post(act_url("approve"), {"token": "t11"}, **HTMX)["HX-Refresh"] == "true"
+    # The key is only suspect: the next action still asks Send.ai, and says why it failed in place.
+    again = client.post(act_url("approve"), {"token": "t11"}, **HTMX)
+    assert again.status_code == 200
+    assert "Send.ai did not accept the API key" in again.content.decode()
+    assert ActionRecord.objects.filter(outcome="key").count() == 2
 
 
 def test_a_read_only_key_points_to_the_missing_scope(client, people, upstream):
@@ -172,7 +177,7 @@ def test_a_read_only_key_points_to_the_missing_scope(client, people, upstream):
     give_key(people.reviewer, make_key(scopes=("task.read",), project=make_project()))
     client.force_login(people.reviewer)
     response = client.post(act_url("approve"), {"token": "t12"})
-    assert b"lacks the scope" in response.content
+    assert b"lacks the task.edit scope" in response.content
     assert not _task().approved
 
 
