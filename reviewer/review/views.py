@@ -30,7 +30,7 @@ from reviewer.accounts.models import Profile
 from reviewer.accounts.roles import profile_of
 from reviewer.queue import claims
 from reviewer.queue.models import Entry
-from reviewer.review import acting, corrections, overlays, panel, rules
+from reviewer.review import acting, corrections, overlays, panel, prefs, rules
 from reviewer.review.forms import IssueTypeForm, ReportForm
 from reviewer.review.models import Action, IssueType, Outcome
 from reviewer.review.records import record_action
@@ -96,12 +96,12 @@ def _opening_failed(request: HttpRequest, profile: Profile, ids, started: float,
     return _problem(request, template, context, status)
 
 
-def _threshold(request: HttpRequest) -> float:
+def _threshold(request: HttpRequest, default: float = DEFAULT_THRESHOLD) -> float:
     try:
-        value = float(request.GET.get("threshold", DEFAULT_THRESHOLD))
+        value = float(request.GET.get("threshold", default))
     except ValueError:
-        return DEFAULT_THRESHOLD
-    return min(1.0, max(0.0, value)) if value == value else DEFAULT_THRESHOLD  # NaN → default
+        return default
+    return min(1.0, max(0.0, value)) if value == value else default  # NaN → default
 
 
 def _page_number(request: HttpRequest, task: sendai.Task) -> int:
@@ -146,7 +146,8 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
     unavailable = rules.unavailable_because(task)
     if reason := _held_by_other(claim):
         unavailable = dict.fromkeys(unavailable, reason)
-    threshold = _threshold(request)
+    view = prefs.read(profile_of(request.user).review_prefs)  # the person's view settings; the query wins
+    threshold = _threshold(request, view["threshold"])
     number = _page_number(request, task)
     page = task.pages[number - 1] if task.pages else None
     editing = settings.CORRECTIONS_MODE != "off"
@@ -171,7 +172,8 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
             for i in items
         ]
     added = overlays.added_items(page, changes, prefix=f"p{number}-") if page else []
-    order = request.GET.get("order", "page")
+    order = request.GET.get("order", view["order"])
+    order = order if order in prefs.ORDERS else "page"
     if order == "confidence":
         items = sorted(items, key=lambda i: (i.confidence, i.kind, i.id))
     present = {a.entity_id for p in task.pages for a in p.annotations} | {
@@ -192,6 +194,10 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
         "token": uuid.uuid4().hex,
         "threshold": threshold,
         "order": order,
+        "view": view,
+        "near": min(1.0, threshold + overlays.NEAR),
+        "gap": overlays.gap(overlays.line_height(page)) if page else 0,
+        "overlay_svg": overlays.svg_items(items, added, threshold, overlays.line_height(page)) if page else "",
         "page_number": number,
         "page": page,
         "items": items,
@@ -293,14 +299,44 @@ def page_image(request: HttpRequest, team_id: str, project_id: str, task_id: str
     _check_ids(team_id, project_id, task_id, page_id)
     try:
         image = acting.client_for(profile).page_image(team_id, project_id, task_id, page_id)
-    except acting.KeyProblem:
-        raise Http404(_("No image.")) from None
-    except sendai.SendaiError:
-        raise Http404(_("No image.")) from None
+    except sendai.NotFound:
+        return _image_problem("none", 404, _("Send.ai offers no image of this page."))
+    except acting.KeyProblem as e:
+        return _image_problem("key", 403, e.reason)
+    except (sendai.InvalidKey, sendai.MissingScope) as e:
+        return _image_problem("key", 403, str(e))
+    except sendai.SendaiError as e:
+        return _image_problem("failed", 502, str(e))
     response = HttpResponse(image.content, content_type=image.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return response
+
+
+def _image_problem(reason: str, status: int, message: str) -> HttpResponse:
+    """Why there is no page image, as plain text: the viewer shows it on the page.
+
+    `X-Image-Problem` says which: "none" (the upstream has no image of this page), "key" (the
+    person's key cannot read it) or "failed" (the upstream did not answer as it should; a
+    retry may help).
+    """
+    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    response["X-Image-Problem"] = reason
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def view_prefs(request: HttpRequest) -> HttpResponse:
+    """Remember the review screen's view settings for this person (the screen posts what changed)."""
+    profile = _reviewer(request)
+    form = prefs.PrefsForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": form.error_text()}, status=400)
+    stored = profile.review_prefs if isinstance(profile.review_prefs, dict) else {}
+    profile.review_prefs = {**stored, **form.posted()}
+    profile.save(update_fields=["review_prefs"])
+    return JsonResponse({"prefs": prefs.read(profile.review_prefs)})
 
 
 def _record(

@@ -6,6 +6,9 @@
   var zoom = { mode: "width", scale: 1 };
   var hidden = {};
   var lowOnly = false;
+  var NEAR = 0.1;  // the amber band: from the threshold to this much above it (overlays.NEAR)
+  var started = false;  // the view settings are read from the page once; after that, this script keeps them
+  var lastOrder = null;
 
   function viewer() { return document.getElementById("viewer"); }
   function svg() { var v = viewer(); return v && v.querySelector(".page-svg"); }
@@ -30,6 +33,8 @@
       region.classList.add("selected");
       region.scrollIntoView({ block: "center", inline: "center", behavior: "instant" });
     }
+    showTag("selected", region);
+    showTag("hover", null);
     if (entry) {
       entry.setAttribute("aria-current", "true");
       entry.closest("li").classList.add("selected");
@@ -46,27 +51,66 @@
     select(list[next].getAttribute("data-select"), true);
   }
 
-  // Zoom: fit width, fit page, or steps; the canvas scrolls to pan.
-  function applyZoom() {
+  // Zoom: fit width, fit page, or steps; the canvas scrolls to pan. A zoom keeps a point of the
+  // page where it was on the screen (the pointer's for Ctrl+wheel and pinch, else the selected
+  // item's or the middle of the view), and the selected item in view if it was.
+  function selectedRegion() { var s = svg(); return s && s.querySelector(".item.selected"); }
+
+  function inView(el, c, whole) {
+    var r = el.getBoundingClientRect(), v = c.getBoundingClientRect();
+    var left = v.left + c.clientLeft, top = v.top + c.clientTop, right = left + c.clientWidth, bottom = top + c.clientHeight;
+    if (whole) return r.left >= left - 1 && r.right <= right + 1 && r.top >= top - 1 && r.bottom <= bottom + 1;
+    return r.right > left && r.left < right && r.bottom > top && r.top < bottom;
+  }
+
+  function centre(el, c) {
+    var r = el.getBoundingClientRect(), v = c.getBoundingClientRect();
+    c.scrollLeft += (r.left + r.width / 2) - (v.left + c.clientLeft + c.clientWidth / 2);
+    c.scrollTop += (r.top + r.height / 2) - (v.top + c.clientTop + c.clientHeight / 2);
+  }
+
+  function applyZoom(anchor) {
     var s = svg(), c = canvas();
     if (!s || !c) return;
     var box = s.viewBox.baseVal;
+    var chosen = selectedRegion();
+    var keep = chosen && inView(chosen, c, false);
+    if (!anchor) {
+      var v = c.getBoundingClientRect();
+      var r0 = keep ? chosen.getBoundingClientRect() : null;
+      anchor = r0 ? { x: r0.left + r0.width / 2, y: r0.top + r0.height / 2 }
+        : { x: v.left + c.clientWidth / 2, y: v.top + c.clientHeight / 2 };
+    }
+    var before = s.getBoundingClientRect();
+    var point = before.width ? { x: (anchor.x - before.left) / before.width, y: (anchor.y - before.top) / before.height } : null;
     var fitWidth = c.clientWidth / box.width;
     var fitPage = Math.min(fitWidth, c.clientHeight / box.height);
     var scale = zoom.mode === "width" ? fitWidth : zoom.mode === "page" ? fitPage : zoom.scale;
     zoom.scale = scale;
     s.style.width = Math.round(box.width * scale) + "px";
     s.style.height = Math.round(box.height * scale) + "px";
+    s.style.setProperty("--zoom", String(scale));
+    if (point) {
+      var after = s.getBoundingClientRect();
+      c.scrollLeft += after.left + point.x * after.width - anchor.x;
+      c.scrollTop += after.top + point.y * after.height - anchor.y;
+    }
+    if (keep && !inView(chosen, c, true)) centre(chosen, c);
     var out = viewer().querySelector(".zoom-level");
     if (out) out.textContent = Math.round(scale * 100) + "%";
+    viewer().querySelectorAll("[data-zoom='width'], [data-zoom='page']").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.getAttribute("data-zoom") === zoom.mode));
+    });
+    placeTags();
   }
 
-  function setZoom(how) {
+  function setZoom(how, anchor) {
     if (how === "in") { zoom.mode = "step"; zoom.scale = zoom.scale * 1.25; }
     else if (how === "out") { zoom.mode = "step"; zoom.scale = zoom.scale / 1.25; }
-    else zoom.mode = how;
+    else if (typeof how === "number") { zoom.mode = "step"; zoom.scale = zoom.scale * how; }
+    else { zoom.mode = how; savePrefs({ zoom: how }); }
     zoom.scale = Math.min(Math.max(zoom.scale, 0.05), 8);
-    applyZoom();
+    applyZoom(anchor);
   }
 
   // Visibility: kinds toggled off, and low-confidence only.
@@ -79,21 +123,40 @@
     });
     var only = v.querySelector("[data-low-only]");
     if (only) only.checked = lowOnly;
+    var near = Math.min(1, threshold + NEAR);
     v.querySelectorAll(".item, .entry").forEach(function (el) {
       var conf = parseFloat(el.dataset.confidence);
       var low = conf < threshold;
       el.classList.toggle("low", low);
+      el.classList.toggle("near", !low && conf < near);
       el.classList.toggle("is-hidden", !!hidden[el.dataset.kind] || (lowOnly && !low));
     });
   }
 
-  function toggleKind(kind) { hidden[kind] = !hidden[kind]; applyFilters(); }
+  function toggleKind(kind) {
+    hidden[kind] = !hidden[kind];
+    applyFilters();
+    var shown = [];
+    viewer().querySelectorAll("[data-kind-toggle]").forEach(function (box) {
+      if (!hidden[box.getAttribute("data-kind-toggle")]) shown.push(box.getAttribute("data-kind-toggle"));
+    });
+    savePrefs({ kinds: shown.join(",") });
+  }
 
   function setThreshold(value) {
     var v = viewer();
     v.dataset.threshold = value;
     var out = v.querySelector("[data-threshold-output]");
     if (out) out.textContent = parseFloat(value).toFixed(2);
+    var near = Math.min(1, parseFloat(value) + NEAR);
+    v.dataset.near = near;
+    var legend = v.querySelector("[data-legend]");
+    if (legend) {
+      legend.style.setProperty("--t", Math.round(parseFloat(value) * 100) + "%");
+      legend.style.setProperty("--n", Math.round(near * 100) + "%");
+      legend.querySelectorAll("[data-legend-t]").forEach(function (s) { s.textContent = parseFloat(value).toFixed(2); });
+      legend.querySelectorAll("[data-legend-n]").forEach(function (s) { s.textContent = near.toFixed(2); });
+    }
     v.querySelectorAll("[data-page-link]").forEach(function (a) {
       ["href", "hx-get"].forEach(function (attr) {
         var url = a.getAttribute(attr);
@@ -248,7 +311,9 @@
     var entry = e.target.closest("[data-select]");
     if (entry) { e.preventDefault(); select(entry.getAttribute("data-select"), false); return; }
     var region = e.target.closest(".page-svg .item");
-    if (region) { select(region.id, true); return; }
+    if (region) { select((smallestAt(e.clientX, e.clientY) || region).id, true); return; }
+    var retry = e.target.closest("[data-image-retry]");
+    if (retry) { retryImage(); return; }
     var z = e.target.closest("[data-zoom]");
     if (z) { setZoom(z.getAttribute("data-zoom")); }
   });
@@ -261,6 +326,218 @@
   document.addEventListener("input", function (e) {
     if (e.target.matches("[data-threshold-input]")) setThreshold(e.target.value);
   });
+  document.addEventListener("change", function (e) {
+    if (e.target.matches("[data-threshold-input]")) savePrefs({ threshold: e.target.value });
+  });
+
+  // The smallest region under the pointer is the one clicked: a field inside a segment is the
+  // field. (Larger regions are drawn first, so a smaller one is on top; this settles the rest.)
+  function smallestAt(x, y) {
+    var best = null, area = Infinity;
+    document.elementsFromPoint(x, y).forEach(function (el) {
+      var g = el.closest && el.closest(".page-svg .item");
+      if (!g) return;
+      var b = g.getBBox(), a = b.width * b.height;
+      if (a < area) { area = a; best = g; }
+    });
+    return best;
+  }
+
+  // Label tags: the item under the pointer, and the selected one, named beside their outline.
+  function tagFor(kind) {
+    var c = canvas();
+    if (!c) return null;
+    var el = c.querySelector(".item-tag." + kind + "-tag");
+    if (!el) {
+      el = document.createElement("div");
+      el.className = "item-tag " + kind + "-tag";
+      el.setAttribute("aria-hidden", "true");  // the item list says the same to assistive technology
+      el.hidden = true;
+      c.appendChild(el);
+    }
+    return el;
+  }
+  function placeTag(el, region) {
+    var c = canvas(), v = c.getBoundingClientRect(), r = region.getBoundingClientRect();
+    var top = r.top - v.top + c.scrollTop - el.offsetHeight - 4;
+    if (top < c.scrollTop) top = r.bottom - v.top + c.scrollTop + 4;
+    el.style.left = Math.max(c.scrollLeft, r.left - v.left + c.scrollLeft) + "px";
+    el.style.top = top + "px";
+  }
+  function showTag(kind, region) {
+    var el = tagFor(kind);
+    if (!el) return;
+    if (!region || (kind === "hover" && region.classList.contains("selected"))) { el.hidden = true; el.dataset.for = ""; return; }
+    var title = region.querySelector("title");
+    el.textContent = title ? title.textContent : region.id;
+    el.dataset.for = region.id;
+    el.hidden = false;
+    placeTag(el, region);
+  }
+  function placeTags() {
+    var c = canvas();
+    if (!c) return;
+    c.querySelectorAll(".item-tag:not([hidden])").forEach(function (el) {
+      var region = document.getElementById(el.dataset.for);
+      if (region) placeTag(el, region); else el.hidden = true;
+    });
+  }
+  document.addEventListener("mouseover", function (e) {
+    var region = e.target.closest && e.target.closest(".page-svg .item");
+    if (region) showTag("hover", region);
+  });
+  document.addEventListener("mouseout", function (e) {
+    var region = e.target.closest && e.target.closest(".page-svg .item");
+    if (region && !(e.relatedTarget && region.contains(e.relatedTarget))) showTag("hover", null);
+  });
+
+  // Ctrl+wheel (and a touchpad's pinch, which Chromium sends as one) zooms around the pointer.
+  document.addEventListener("wheel", function (e) {
+    if (!e.ctrlKey || !e.target.closest || !e.target.closest(".canvas")) return;
+    e.preventDefault();
+    var delta = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * 400 : e.deltaY;
+    setZoom(Math.exp(-Math.max(-200, Math.min(200, delta)) * 0.0025), { x: e.clientX, y: e.clientY });
+  }, { passive: false });
+  // Safari's gesture events, and two fingers on a touch screen.
+  var gesture = null;
+  document.addEventListener("gesturestart", function (e) {
+    if (!e.target.closest || !e.target.closest(".canvas")) return;
+    e.preventDefault();
+    gesture = { scale: 1 };
+  });
+  document.addEventListener("gesturechange", function (e) {
+    if (!gesture) return;
+    e.preventDefault();
+    setZoom(e.scale / gesture.scale, { x: e.clientX, y: e.clientY });
+    gesture.scale = e.scale;
+  });
+  document.addEventListener("gestureend", function () { gesture = null; });
+  var touches = {};
+  function spread() {
+    var p = Object.keys(touches).map(function (k) { return touches[k]; });
+    if (p.length !== 2) return null;
+    return { d: Math.hypot(p[0].x - p[1].x, p[0].y - p[1].y), x: (p[0].x + p[1].x) / 2, y: (p[0].y + p[1].y) / 2 };
+  }
+  document.addEventListener("pointerdown", function (e) {
+    if (e.pointerType !== "touch" || !e.target.closest || !e.target.closest(".canvas")) return;
+    touches[e.pointerId] = { x: e.clientX, y: e.clientY };
+    if (spread()) drag = null;
+  });
+  document.addEventListener("pointermove", function (e) {
+    if (!touches[e.pointerId]) return;
+    var before = spread();
+    touches[e.pointerId] = { x: e.clientX, y: e.clientY };
+    var after = spread();
+    if (before && after && before.d > 0) { e.preventDefault(); setZoom(after.d / before.d, { x: after.x, y: after.y }); }
+  });
+  ["pointerup", "pointercancel"].forEach(function (type) {
+    document.addEventListener(type, function (e) { delete touches[e.pointerId]; });
+  });
+
+  // The page image: when there is none, the page says so and why; when it failed, it offers a retry.
+  function imageNotice(state, text) {
+    var v = viewer(), box = v && v.querySelector("[data-image-state]");
+    if (!box) return;
+    box.hidden = !state;
+    box.className = "image-state" + (state ? " " + state : "");
+    box.querySelector("[data-image-text]").textContent = text || "";
+    box.querySelector("[data-image-retry]").hidden = state !== "failed";
+  }
+  function imageProblem(url) {
+    fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+      if (r.ok) { imageNotice("failed", "The page image could not be shown."); return; }
+      var kind = r.headers.get("X-Image-Problem") || (r.status === 404 ? "none" : "failed");
+      return r.text().then(function (text) {
+        if (kind === "none") imageNotice("none", "No page image: " + (text || "Send.ai offers none for this page.") + " The outlines are drawn on a blank page of the page's size.");
+        else if (kind === "key") imageNotice("key", "No page image: " + text);
+        else imageNotice("failed", "The page image could not be loaded (HTTP " + r.status + "): " + text);
+      });
+    }).catch(function () { imageNotice("failed", "The page image could not be loaded: Reviewer cannot be reached."); });
+  }
+  function checkImage() {
+    var s = svg(), image = s && s.querySelector("image");
+    if (!image) return;
+    var url = image.getAttribute("href");
+    var probe = new Image();
+    probe.onload = function () { if (image.getAttribute("href") === url) imageNotice(null); };
+    probe.onerror = function () { if (image.getAttribute("href") === url) imageProblem(url); };
+    probe.src = url;
+  }
+  var retries = 0;
+  function retryImage() {
+    var s = svg(), image = s && s.querySelector("image");
+    if (!image) return;
+    imageNotice("loading", "Loading the page image…");
+    retries += 1;
+    image.setAttribute("href", image.getAttribute("href").split("?")[0] + "?retry=" + retries);
+    checkImage();
+  }
+  function checkThumbs() {
+    var v = viewer();
+    if (!v) return;
+    v.querySelectorAll("img[data-thumb]").forEach(function (img) {
+      if (img.complete && !img.naturalWidth) img.parentNode.classList.add("no-image");
+    });
+  }
+  document.addEventListener("error", function (e) {
+    var t = e.target;
+    if (t.matches && t.matches("img[data-thumb]")) t.parentNode.classList.add("no-image");
+    if (t.matches && t.matches(".page-svg image")) imageProblem(t.getAttribute("href"));
+  }, true);
+
+  // The thumbnail strip: arrow keys, Home and End move between pages' links.
+  document.addEventListener("keydown", function (e) {
+    var link = e.target.closest && e.target.closest("nav.strip [data-page-link]");
+    if (!link || e.ctrlKey || e.metaKey || e.altKey) return;
+    var links = Array.prototype.slice.call(link.closest("nav.strip").querySelectorAll("[data-page-link]"));
+    var i = links.indexOf(link);
+    var to = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: links.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    links[Math.max(0, Math.min(links.length - 1, to))].focus();
+  });
+
+  // View settings (threshold, order, shown kinds, zoom mode) are remembered for the person.
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (err) { return ""; }
+  }
+  // One save at a time, the latest values winning: a change made while one is under way waits for it.
+  var prefs = { pending: null, sending: false };
+  function savePrefs(fields) {
+    var v = viewer();
+    if (!v || !v.dataset.prefsUrl || !started) return;
+    prefs.pending = Object.assign(prefs.pending || {}, fields);
+    prefs.url = v.dataset.prefsUrl;
+    if (!prefs.sending) sendPrefs();
+  }
+  function sendPrefs() {
+    var fields = prefs.pending;
+    prefs.pending = null;
+    if (!fields) { prefs.sending = false; return; }
+    prefs.sending = true;
+    document.documentElement.dataset.prefsSaved = "sending";
+    var body = new FormData();
+    Object.keys(fields).forEach(function (k) { body.append(k, fields[k]); });
+    fetch(prefs.url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
+    }).then(function (r) { if (!prefs.pending) document.documentElement.dataset.prefsSaved = r.ok ? "ok" : "refused"; })
+      .catch(function () { /* a view setting not remembered is no loss of work */ })
+      .then(sendPrefs);
+  }
+  function readSettings() {
+    var v = viewer();
+    if (!v) return;
+    if (!started) {
+      v.querySelectorAll("[data-kind-toggle]").forEach(function (box) { hidden[box.getAttribute("data-kind-toggle")] = !box.checked; });
+      if (v.dataset.zoomMode) zoom.mode = v.dataset.zoomMode;
+      lastOrder = v.dataset.order;
+      started = true;
+    } else if (v.dataset.order && v.dataset.order !== lastOrder) {
+      lastOrder = v.dataset.order;
+      savePrefs({ order: lastOrder });
+    }
+  }
 
   // Pan by dragging the page.
   var drag = null;
@@ -353,7 +630,7 @@
   // What the corrections script (corrections.js) builds on.
   window.Reviewer = { select: select, entries: entries, viewer: viewer, svg: svg, keys: keys };
 
-  function init() { applyZoom(); applyFilters(); }
+  function init() { readSettings(); applyZoom(); applyFilters(); checkImage(); checkThumbs(); }
   document.addEventListener("DOMContentLoaded", init);
   document.addEventListener("htmx:afterSettle", function (e) {
     if (e.target.id === "viewer" || e.target.querySelector && e.target.querySelector("#viewer")) init();
