@@ -40,8 +40,8 @@ MATRIX = [
     ),
     (
         "get",
-        "/review/team_1/proj_1/task_1/",
-        {"anonymous": "login", "stranger": 403, "reviewer": 200, "lead": 200, "admin": 200},
+        "/review/team_1/proj_1/task_1/",  # without a key: the page that says to set one (400)
+        {"anonymous": "login", "stranger": 403, "reviewer": 400, "lead": 400, "admin": 400},
     ),
     (
         "get",
