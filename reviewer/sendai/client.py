@@ -86,6 +86,8 @@ from reviewer.sendai.types import (
 
 logger = logging.getLogger("reviewer.sendai")
 
+CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,47}")  # an error code: validation_failed, invalid_status…
+UNREADABLE_CODE = "unreadable"
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,1024}")  # visible ASCII: nothing that could break a header
 MAX_BYTES = 20 * 1024 * 1024  # the largest answer read: a task or a page image
@@ -391,11 +393,18 @@ class Client:
             payload = body.get("payload")
             if not isinstance(payload, list):
                 raise malformed("payload", "is not a list")
-            tasks = tuple(parse_task(item, f"payload[{i}]", with_pages=False) for i, item in enumerate(payload))
+            tasks, skipped = [], []
+            for i, item in enumerate(payload):  # one unreadable task (a bad ID) is skipped, not the page
+                try:
+                    tasks.append(parse_task(item, f"payload[{i}]", with_pages=False))
+                except ProtocolError as e:
+                    skipped.append(str(e))
             next_cursor = body.get("next_cursor")
             if next_cursor is not None and not isinstance(next_cursor, str):
                 raise malformed("next_cursor", "is not a string")
-        return TaskList(tasks=tasks, next_cursor=next_cursor or None, request_id=answer.request_id)
+        return TaskList(
+            tasks=tuple(tasks), next_cursor=next_cursor or None, request_id=answer.request_id, skipped=tuple(skipped)
+        )
 
     def page_image(self, team: str, project: str, task: str, page: str, *, request_id: str | None = None) -> PageImage:
         """The page as PNG, JPEG or SVG (an extension: NotFound when there is none)."""
@@ -573,6 +582,7 @@ class Client:
             )
         # 400, 409, 413, 422 and any other 4xx: the upstream refused this request.
         code, upstream, error = _envelope(answer.content) or (None, None, {})
+        code = scrub_code(code, self._key) if code is not None else None
         upstream = self._clean(upstream) if upstream else None
         if status == 413 and not upstream:
             upstream = _("the request is too large")
@@ -592,6 +602,20 @@ class Client:
         """Upstream text made fit for a message: one line, short, and without the key."""
         text = " ".join(text.replace(self._key, "[key]").split())
         return text if len(text) <= 300 else text[:299] + "…"
+
+
+def scrub_code(code: Any, key: str = "") -> str:
+    """An upstream error code fit to store and show: a short snake_case token, else "unreadable".
+
+    The one scrubber for codes: the client applies it where a code arrives (with the key, so
+    a code that echoes the key is dropped even when it looks like a token), and the action log
+    again where one is written.
+    """
+    if not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
+        return UNREADABLE_CODE
+    if key and (key in code or code in key):
+        return UNREADABLE_CODE
+    return code
 
 
 # Translators: the kinds of ID in "That is not a valid %(kind)s ID".
