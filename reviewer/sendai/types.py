@@ -164,6 +164,7 @@ class TaskList:
     tasks: tuple[Task, ...]
     next_cursor: str | None
     request_id: str
+    skipped: tuple[str, ...] = ()  # why each task of the page that could not be read was left out
 
 
 @dataclass(frozen=True, slots=True)
