@@ -50,11 +50,12 @@ def test_it_refuses_pages_that_are_not_a_list(upstream, api, doc_task):
     assert e.value.field == "payload.pages"
 
 
-def test_it_refuses_a_list_item_of_the_wrong_shape(upstream, api, doc_task):
+def test_it_skips_a_list_item_of_the_wrong_shape_and_says_why(upstream, api, doc_task):
+    # One unreadable task leaves the rest of the page readable (b78a92c): it is skipped, with the reason.
     upstream.reply(json_body={"payload": [doc_task, {"id": 7}], "next_cursor": None})
-    with pytest.raises(ProtocolError) as e:
-        api.list("team_123456", "proj_123456")
-    assert e.value.field == "payload[1].id"
+    listing = api.list("team_123456", "proj_123456")
+    assert [t.id for t in listing.tasks] == ["task_abcdef123456"]
+    assert listing.skipped == ("Send.ai sent an answer the console cannot read: payload[1].id is not a string.",)
 
 
 @pytest.mark.parametrize(
