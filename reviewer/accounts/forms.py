@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from reviewer.accounts import throttle
 from reviewer.accounts.models import ID_VALIDATOR, Role
+from reviewer.accounts.roles import NO_ROLE, has_role
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -19,7 +20,16 @@ logger = logging.getLogger(__name__)
 
 class ThrottledMixin:
     """Names the throttle on a sign-in form; the counting and refusing happen in
-    `throttle.ThrottledModelBackend`, under every sign-in (this one and the admin's)."""
+    `throttle.ThrottledModelBackend`, under every sign-in (this one and the admin's).
+
+    A person without a role is refused once the password proved who they are (a wrong
+    password says nothing about roles); the middleware refuses one signed in before.
+    """
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if not has_role(user):
+            raise forms.ValidationError(NO_ROLE, code="no_role")
 
     def clean(self):
         if throttle.sign_in_throttled(self.request, self.data.get("username") or ""):

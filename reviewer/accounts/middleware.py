@@ -14,12 +14,15 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import reswap, trigger_client_event
+
+from reviewer.accounts.roles import NO_ROLE, has_role
 
 SIGNED_OUT = _("Your session has ended: sign in again to go on. Nothing you typed is lost.")
 STALE = _(
@@ -65,6 +68,20 @@ def signed_out(request: HttpRequest) -> HttpResponse:
 
 
 class SignInRequiredMiddleware(LoginRequiredMiddleware):
+    """Sign-in required, and a role: a person whose role was taken away while signed in gets
+    403 on every page that needs a sign-in, except signing out (the sign-in form refuses
+    such a person in the first place, forms.ThrottledMixin)."""
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if (
+            request.user.is_authenticated
+            and getattr(view_func, "login_required", True)
+            and request.resolver_match.view_name != "logout"
+            and not has_role(request.user)
+        ):
+            raise PermissionDenied(NO_ROLE)
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
     def handle_no_permission(self, request: HttpRequest, view_func) -> HttpResponse:
         return signed_out(request)
 

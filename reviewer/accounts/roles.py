@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from reviewer.accounts.models import ROLE_PERMISSIONS, Profile, Role
+
+# What a person without a role is told, at the sign-in form and on every page.
+NO_ROLE = _("Your account has no role yet: ask an admin to give you one.")
 
 
 def ensure_role_groups(**kwargs) -> None:
@@ -20,6 +24,11 @@ def role_of(user) -> str | None:
     """The user's role: the highest of the role groups it is in (prefetch `groups` for lists)."""
     names = {g.name for g in user.groups.all()}
     return next((r.value for r in (Role.ADMIN, Role.LEAD, Role.REVIEWER) if r.value in names), None)
+
+
+def has_role(user) -> bool:
+    """Whether the user may sign in to the console's pages: a role, or a superuser."""
+    return user.is_superuser or role_of(user) is not None
 
 
 def create_profile(sender, instance, created: bool, **kwargs) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+NO_ROLE = "Your account has no role yet: ask an admin to give you one."
+
 PERSONAS = ["anonymous", "stranger", "reviewer", "lead", "admin"]
 
-# (method, url, {persona: expected status}); "login" means a redirect to the sign-in page.
+# (method, url, {persona: expected status}); "login" means a redirect to the sign-in page. The
+# stranger, signed in without a role, reaches no page that needs a sign-in (403 that says so).
 MATRIX = [
-    ("get", "/", {"anonymous": "login", "stranger": 200, "reviewer": 200, "lead": 200, "admin": 200}),
-    ("get", "/account/", {"anonymous": "login", "stranger": 200, "reviewer": 200, "lead": 200, "admin": 200}),
+    ("get", "/", {"anonymous": "login", "stranger": 403, "reviewer": 200, "lead": 200, "admin": 200}),
+    ("get", "/account/", {"anonymous": "login", "stranger": 403, "reviewer": 200, "lead": 200, "admin": 200}),
     ("get", "/people/", {"anonymous": "login", "stranger": 403, "reviewer": 403, "lead": 403, "admin": 200}),
     ("get", "/people/new/", {"anonymous": "login", "stranger": 403, "reviewer": 403, "lead": 403, "admin": 200}),
     ("get", "/people/{rita}/", {"anonymous": "login", "stranger": 403, "reviewer": 403, "lead": 403, "admin": 200}),
@@ -31,12 +34,12 @@ MATRIX = [
     (
         "post",
         "/account/key/verify/",
-        {"anonymous": "login", "stranger": 302, "reviewer": 302, "lead": 302, "admin": 302},
+        {"anonymous": "login", "stranger": 403, "reviewer": 302, "lead": 302, "admin": 302},
     ),
     (
         "post",
         "/account/key/revoke/",
-        {"anonymous": "login", "stranger": 302, "reviewer": 302, "lead": 302, "admin": 302},
+        {"anonymous": "login", "stranger": 403, "reviewer": 302, "lead": 302, "admin": 302},
     ),
     (
         "get",
@@ -51,7 +54,7 @@ MATRIX = [
     (
         "get",
         "/accounts/password_change/",
-        {"anonymous": "login", "stranger": 200, "reviewer": 200, "lead": 200, "admin": 200},
+        {"anonymous": "login", "stranger": 403, "reviewer": 200, "lead": 200, "admin": 200},
     ),
     ("get", "/health/", {p: 200 for p in PERSONAS}),
     ("get", "/accounts/login/", {"anonymous": 200, "stranger": 302, "reviewer": 302, "lead": 302, "admin": 302}),
@@ -74,6 +77,8 @@ def test_it_lets_each_role_reach_only_its_views(client, people, persona, method,
         assert response.status_code == want, response.content[:300]
     if want == 403:
         assert b"Not allowed" in response.content
+    if want == 403 and persona == "stranger":
+        assert NO_ROLE in response.content.decode()
 
 
 @pytest.mark.parametrize(

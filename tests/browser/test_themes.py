@@ -15,6 +15,7 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from reviewer.accounts.models import Profile
+from reviewer.accounts.roles import set_role
 from reviewer.audit import sampling
 from reviewer.queue.models import Entry
 from reviewer.review.models import ActionRecord
@@ -24,6 +25,7 @@ from tests.browser.conftest import IN_FLIGHT, ROOT, describe, sign_in
 DOCS_SCREENSHOT = ROOT / "docs" / "screenshots" / "figures-light.png"
 BACKGROUND = {"light": "rgb(244, 246, 249)", "dark": "rgb(15, 20, 27)"}  # --bg of each theme
 TEAM, PROJECT = "team_demo", "proj_demo"
+NO_ROLE = "Your account has no role yet: ask an admin to give you one."
 
 # (screen, who looks at it, its address); {reviewer} and {sample} are filled in.
 SCREENS = [
@@ -33,7 +35,9 @@ SCREENS = [
     ("account", "reviewer", "/account/"),
     ("password-change", "reviewer", "/accounts/password_change/"),
     ("not-found", "reviewer", "/no/such/page/"),
-    ("not-allowed", "stranger", "/queue/"),
+    ("not-allowed", "reviewer", "/people/"),
+    ("no-role", "stranger", "/"),  # signed in before their role was taken away: 403 that says so
+    ("no-role-account", "stranger", "/account/"),
     ("queue", "lead", "/queue/"),
     ("approvals", "lead", "/audit/approvals/"),
     ("activity", "lead", "/audit/activity/"),
@@ -121,7 +125,11 @@ def _visit_all(browser, live_server, people, work, axe, scheme: str, chosen: str
             if persona:
                 user = getattr(people, persona)
                 Profile.objects.filter(user=user).update(theme=chosen)
+                if persona == "stranger":  # who has no role cannot sign in: had one, then lost it
+                    set_role(user, "reviewer")
                 sign_in(page, live_server.url, user.username)
+                if persona == "stranger":
+                    set_role(user, None)
             for name, path in screens:
                 page.goto(live_server.url + path.format(**work))
                 page.locator("main").wait_for()
@@ -129,6 +137,8 @@ def _visit_all(browser, live_server, people, work, axe, scheme: str, chosen: str
                 found = []
                 if look["background"] != BACKGROUND[expected]:
                     found.append(f"the page is not in the {expected} theme: {look}")
+                if name.startswith("no-role") and NO_ROLE not in page.locator("main").inner_text():
+                    found.append("the page does not say that the person has no role")
                 if look["overflow"] > 0:
                     found.append(f"the page scrolls sideways by {look['overflow']} px")
                 if violations := axe(page):
