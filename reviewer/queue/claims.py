@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -85,19 +86,36 @@ def claim_next(user, *, project: str = "", step_type: str = "", skip: tuple[int,
     """Claim the oldest available entry for `user`; None when there is none."""
     now = timezone.now()
     with transaction.atomic():
+        _lock_person(user)
         candidates = available(now, project=project, step_type=step_type).exclude(pk__in=skip)
         locking = candidates.select_for_update(skip_locked=True, of=("self",)).select_related("claimed_by")
         # First the task fetched ahead for this person, if it is still free: it needs no upstream call.
         entry = locking.filter(ahead__user=user, ahead__until__gt=now).first() or locking.first()
         if entry is None:
             return None
-        _expire(entry, now)
-        entry.claimed_by = user
-        entry.claimed_at = now
-        entry.claim_expires_at = now + lease()
-        entry.save(update_fields=["claimed_by", "claimed_at", "claim_expires_at"])
-        _event(entry, user, ClaimEvent.Kind.CLAIMED)
+        _take(entry, user, now)
     return entry
+
+
+def _lock_person(user) -> None:
+    """Serialize one person's claim steps (their user row, locked to the end of the transaction):
+    two requests of theirs at once then cannot each take a task without seeing the other's."""
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
+def _take(entry: Entry, user, now: dt.datetime) -> None:
+    """Give the locked `entry` to `user`, who first gives back every other claim they have.
+
+    One claim per reviewer; the database holds it too (the constraint queue_one_claim_per_reviewer).
+    """
+    for other in Entry.objects.select_for_update(of=("self",)).filter(claimed_by=user).exclude(pk=entry.pk):
+        live = other.claim_expires_at is not None and other.claim_expires_at > now
+        _event(other, user, ClaimEvent.Kind.RELEASED if live else ClaimEvent.Kind.EXPIRED)
+        _clear(other)
+    _expire(entry, now)
+    entry.claimed_by, entry.claimed_at, entry.claim_expires_at = user, now, now + lease()
+    entry.save(update_fields=["claimed_by", "claimed_at", "claim_expires_at"])
+    _event(entry, user, ClaimEvent.Kind.CLAIMED)
 
 
 def hold(entry_pk: int, user) -> Entry | None:
@@ -108,6 +126,7 @@ def hold(entry_pk: int, user) -> Entry | None:
     """
     now = timezone.now()
     with transaction.atomic():
+        _lock_person(user)
         entry = Entry.objects.select_for_update(of=("self",)).select_related("claimed_by").filter(pk=entry_pk).first()
         if entry is None:
             return None
@@ -117,11 +136,10 @@ def hold(entry_pk: int, user) -> Entry | None:
         if holder is None and entry.status not in CLAIMABLE:
             return entry  # a newer sighting than the caller's says the task is no longer in review
         if holder is None:
-            _expire(entry, now)
-            entry.claimed_by, entry.claimed_at = user, now
-            _event(entry, user, ClaimEvent.Kind.CLAIMED)
-        entry.claim_expires_at = now + lease()
-        entry.save(update_fields=["claimed_by", "claimed_at", "claim_expires_at"])
+            _take(entry, user, now)
+        else:
+            entry.claim_expires_at = now + lease()
+            entry.save(update_fields=["claim_expires_at"])
     return entry
 
 

@@ -51,6 +51,10 @@ class Entry(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["team_id", "project_id", "task_id"], name="queue_entry_unique"),
+            # A reviewer works on one task at a time: a lapsed claim is cleared when they take another.
+            models.UniqueConstraint(
+                fields=["claimed_by"], condition=models.Q(claimed_by__isnull=False), name="queue_one_claim_per_reviewer"
+            ),
         ]
         indexes = [
             # "The oldest claimable entry" walks this index in order, skipping the few claimed ones.

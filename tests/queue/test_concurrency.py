@@ -1,4 +1,5 @@
-"""Concurrent claimers never receive the same task (at least 20 threads, over 1,000 tasks)."""
+"""Concurrent claimers never receive the same task (at least 20 threads, over 1,000 tasks), and
+each holds one claim at a time."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ def test_concurrent_claimers_never_share_a_task():
             barrier.wait()
             while (entry := claims.claim_next(users[i])) is not None:
                 got[i].append(entry.pk)
+                # Done with it (as a complete leaves it): the claimer's next claim gives it back.
+                Entry.objects.filter(pk=entry.pk).update(status="PROCESSING")
         except BaseException as e:  # noqa: BLE001 (reported below)
             errors.append(e)
         finally:
@@ -57,3 +60,6 @@ def test_concurrent_claimers_never_share_a_task():
     assert len(set(claimed)) == TASKS, [pk for pk, n in Counter(claimed).items() if n > 1][:10]
     assert ClaimEvent.objects.filter(kind="claimed").count() == TASKS
     assert sum(1 for pks in got if pks) > 1  # the work really was spread over threads
+    assert sorted(Counter(Entry.objects.exclude(claimed_by=None).values_list("claimed_by", flat=True)).values()) == [
+        1
+    ] * (sum(1 for pks in got if pks))  # everyone still holds their last claim, and only that one

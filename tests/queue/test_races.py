@@ -182,3 +182,41 @@ def test_next_hands_out_the_task_fetched_ahead_for_that_reviewer(team, settings)
     settings.SENDAI_API_URL = "http://127.0.0.1:9/sandbox"  # from here on, the upstream cannot be reached
     assert bob.post("/queue/next/")["Location"] == "/review/team_123456/proj_123456/task_2/"
     assert team["rita"].post("/queue/next/")["Location"] == "/review/team_123456/proj_123456/task_1/"
+
+
+def test_a_reviewer_who_opens_another_task_holds_only_that_one(team, people):
+    make_task("task_2")
+    make_entry("task_2", minutes=1)
+    rita = team["rita"]
+    assert rita.post("/queue/next/")["Location"].endswith("/task_1/")
+    assert rita.get("/review/team_123456/proj_123456/task_2/").status_code == 200
+    held = Entry.objects.filter(claimed_by=people.reviewer)
+    assert [e.task_id for e in held] == ["task_2"]
+    assert ClaimEvent.objects.filter(kind="released", entry__task_id="task_1").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_reviewer_claiming_from_many_requests_at_once_holds_one_claim():
+    """A page's next, its fetch-ahead's next and openings in other tabs, all at the same moment."""
+    for i in range(20):
+        make_entry(f"task_{i:02}", minutes=i)
+    user = make_person("busy", "reviewer")
+    pks = list(Entry.objects.order_by("created_at").values_list("pk", flat=True))
+    barrier = threading.Barrier(16)
+
+    def claim(i):
+        barrier.wait()
+        for _ in range(5):
+            if i % 2:
+                claims.claim_next(user)
+            else:
+                claims.hold(pks[i], user)
+
+    runs = [in_thread(claim, i, name=f"claim-{i}") for i in range(16)]
+    for thread, _ in runs:
+        thread.join(WAIT)
+    assert all("error" not in outcome for _, outcome in runs), [o.get("error") for _, o in runs]
+    assert Entry.objects.filter(claimed_by=user).count() == 1
+    taken = ClaimEvent.objects.filter(kind="claimed").count()
+    given_back = ClaimEvent.objects.filter(kind__in=("released", "expired")).count()
+    assert taken - given_back == 1  # every claim but the last was given back, and recorded so
