@@ -142,6 +142,9 @@ class KeyEvent(models.Model):
         REPLACED = "replaced", _("Replaced")
         REVOKED = "revoked", _("Revoked")
         VERIFIED = "verified", _("Verified")
+        # A new key that was not stored: Send.ai rejected it, or could not check it while the
+        # key it would replace works (the outcome says which, and that the old key was kept).
+        REFUSED = "refused", _("New key not stored")
         ROTATED = "rotated", _("Re-encrypted under the newest key")
 
     at = models.DateTimeField(default=timezone.now)

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,7 +30,7 @@ from reviewer.accounts.forms import (
     ThrottledAuthenticationForm,
     ThrottledPasswordResetForm,
 )
-from reviewer.accounts.models import KeyEvent, Profile, Theme
+from reviewer.accounts.models import KeyEvent, KeyState, Profile, Theme
 from reviewer.accounts.preferences import PreferencesForm
 from reviewer.accounts.roles import profile_of, role_of, set_role
 
@@ -68,22 +69,41 @@ def _own_keys_allowed(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only an admin can set your Send.ai API key."))
 
 
-def _save_key(request: HttpRequest, user, form: KeyForm) -> None:
+def _save_key(request: HttpRequest, user, form: KeyForm) -> bool:
+    """Store the form's key once Send.ai has checked it. A key that Send.ai rejects is never
+    stored, and one it could not check does not replace a key that works: the old key stays,
+    the reason goes on the form (never the typed key) and into the key history, and this
+    answers False. True when the key was stored, with its verdict."""
     profile = profile_of(user)
+    raw = form.cleaned_data["api_key"]
+    verdict = verification.check_key(raw, form.cleaned_data["team_id"], form.cleaned_data["project_id"])
+    works = profile.has_key and profile.key_state in (KeyState.VERIFIED, KeyState.READ_ONLY)
+    if verdict.state == KeyState.REJECTED or (verdict.state is None and works):
+        if profile.has_key:
+            kept = _("The key ending in %(last4)s was kept.") % {"last4": profile.key_last4}
+        else:
+            kept = _("No key was stored.")
+        refusal = f"{verdict.sentence} {kept}"
+        KeyEvent.record(request.user, user, KeyEvent.Action.REFUSED, refusal[:200])
+        form.add_error("api_key", refusal)
+        return False
     replaced = profile.has_key
     action = KeyEvent.Action.REPLACED if replaced else KeyEvent.Action.SET
     with transaction.atomic():
-        profile.set_key(form.cleaned_data["api_key"], by=request.user)
+        profile.set_key(raw, by=request.user)
         profile.team_id = form.cleaned_data["team_id"]
         profile.project_id = form.cleaned_data["project_id"]
+        if verdict.state:
+            profile.key_state, profile.key_checked_at = verdict.state, timezone.now()
         profile.save()
         KeyEvent.record(request.user, user, action)
-    verdict = verification.verify(profile, request.user)
+        KeyEvent.record(request.user, user, KeyEvent.Action.VERIFIED, verdict.sentence[:200])
     if replaced:
         saved = _("Key replaced (ending in %(last4)s).") % {"last4": profile.key_last4}
     else:
         saved = _("Key set (ending in %(last4)s).") % {"last4": profile.key_last4}
     messages.info(request, f"{saved} {verdict.sentence}")
+    return True
 
 
 @require_GET
@@ -157,9 +177,8 @@ def _person_initial(user) -> dict:
 def person_key(request: HttpRequest, user_id: int) -> HttpResponse:
     user = _person(request, user_id)
     form = KeyForm(request.POST)
-    if not form.is_valid():
+    if not form.is_valid() or not _save_key(request, user, form):
         return _person_page(request, user, PersonForm(initial=_person_initial(user)), form)
-    _save_key(request, user, form)
     return redirect("person", user_id=user.pk)
 
 
@@ -196,8 +215,7 @@ def account(request: HttpRequest) -> HttpResponse:
     form = KeyForm(request.POST or None, initial={"team_id": profile.team_id, "project_id": profile.project_id})
     if request.method == "POST":
         _own_keys_allowed(request)
-        if form.is_valid():
-            _save_key(request, request.user, form)
+        if form.is_valid() and _save_key(request, request.user, form):
             return redirect("account")
     return _account_page(request, form, PreferencesForm())
 
