@@ -143,6 +143,21 @@ def hold(entry_pk: int, user) -> Entry | None:
     return entry
 
 
+def renew(entry_pk: int, user) -> tuple[Entry | None, bool]:
+    """Extend `user`'s live claim on the entry; never take one. (entry or None, whether extended)."""
+    now = timezone.now()
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update(of=("self",)).select_related("claimed_by").filter(pk=entry_pk).first()
+        if entry is None:
+            return None, False
+        holder = entry.holder(now)
+        if holder is None or holder.pk != user.pk:
+            return entry, False
+        entry.claim_expires_at = now + lease()
+        entry.save(update_fields=["claim_expires_at"])
+    return entry, True
+
+
 def release(entry_pk: int, user, *, by=None) -> bool:
     """Release a claim: the holder's own, or anyone's when `by` (a lead) is given."""
     now = timezone.now()

@@ -125,11 +125,11 @@ def ahead(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def renew(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Extend the claim the person holds (never take one): 409 when it is not theirs (any more)."""
     _reviewer(request)
-    entry = claims.hold(entry_id, request.user)
+    entry, mine = claims.renew(entry_id, request.user)
     if entry is None:
         return HttpResponse(status=404)
-    mine = entry.claimed_by_id == request.user.pk
     if not mine:
         return HttpResponse(status=409)
     if request.htmx:  # the task page's header shows the claim's new end

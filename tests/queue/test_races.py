@@ -220,3 +220,20 @@ def test_one_reviewer_claiming_from_many_requests_at_once_holds_one_claim():
     taken = ClaimEvent.objects.filter(kind="claimed").count()
     given_back = ClaimEvent.objects.filter(kind__in=("released", "expired")).count()
     assert taken - given_back == 1  # every claim but the last was given back, and recorded so
+
+
+def test_renewing_never_creates_a_claim(team, people):
+    """Renew for every sequential ID: only a claim one already holds is extended."""
+    make_task("task_2")
+    other = make_entry("task_2", minutes=1)
+    rita = team["rita"]
+    for pk in Entry.objects.values_list("pk", flat=True):
+        assert rita.post(f"/queue/{pk}/renew/").status_code == 409
+    assert not Entry.objects.exclude(claimed_by=None).exists()
+    assert not ClaimEvent.objects.exists()
+    rita.post("/queue/next/")
+    mine = Entry.objects.get(claimed_by=people.reviewer)
+    assert rita.post(f"/queue/{mine.pk}/renew/").status_code == 204
+    assert ClaimEvent.objects.filter(kind="claimed").count() == 1  # extended, not claimed again
+    assert rita.post(f"/queue/{other.pk}/renew/").status_code == 409
+    assert Entry.objects.get(pk=other.pk).claimed_by is None
