@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -182,11 +183,10 @@ def person_key(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("person", user_id=user.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def person_key_revoke(request: HttpRequest, user_id: int) -> HttpResponse:
     user = _person(request, user_id)
-    _revoke(request, user)
-    return redirect("person", user_id=user.pk)
+    return _revoke(request, user, reverse("person", args=[user.pk]))
 
 
 @require_POST
@@ -197,16 +197,23 @@ def person_key_verify(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("person", user_id=user.pk)
 
 
-def _revoke(request: HttpRequest, user) -> None:
+def _revoke(request: HttpRequest, user, back: str) -> HttpResponse:
+    """Remove the key after a confirm step: GET asks, a POST with confirm=yes removes it, and a
+    POST without (an old page's one-click form) asks again, saying that nothing was removed."""
     profile = profile_of(user)
     if not profile.has_key:
         messages.info(request, _("There was no key to revoke."))
-        return
-    with transaction.atomic():
-        profile.revoke_key()
-        profile.save()
-        KeyEvent.record(request.user, user, KeyEvent.Action.REVOKED)
-    messages.success(request, _("The key was removed from Reviewer. Revoke it in Send.ai too if it leaked."))
+        return redirect(back)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        with transaction.atomic():
+            profile.revoke_key()
+            profile.save()
+            KeyEvent.record(request.user, user, KeyEvent.Action.REVOKED)
+        messages.success(request, _("The key was removed from Reviewer. Revoke it in Send.ai too if it leaked."))
+        return redirect(back)
+    error = _("Nothing was revoked yet: confirm with the button below.") if request.method == "POST" else ""
+    context = {"person": user, "profile": profile, "own": user == request.user, "back": back, "error": error}
+    return render(request, "accounts/key_revoke.html", context, status=400 if error else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -291,8 +298,7 @@ def account_key_verify(request: HttpRequest) -> HttpResponse:
     return redirect("account")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def account_key_revoke(request: HttpRequest) -> HttpResponse:
     _own_keys_allowed(request)
-    _revoke(request, request.user)
-    return redirect("account")
+    return _revoke(request, request.user, reverse("account"))

@@ -83,7 +83,7 @@ def test_it_records_every_key_change_without_the_key(client, people, settings):
     settings.SENDAI_API_URL = "http://127.0.0.1:9"
     _set_key(client, people)
     _set_key(client, people, raw="sk_live_AnotherSecretKey5678")
-    client.post(f"/people/{people.reviewer.pk}/key/revoke/")
+    client.post(f"/people/{people.reviewer.pk}/key/revoke/", {"confirm": "yes"})
     actions = list(KeyEvent.objects.filter(subject=people.reviewer).order_by("pk").values_list("action", "actor_name"))
     assert actions == [
         ("set", "ada"),

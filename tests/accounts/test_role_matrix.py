@@ -27,6 +27,11 @@ MATRIX = [
         {"anonymous": "login", "stranger": 403, "reviewer": 403, "lead": 403, "admin": 302},
     ),
     (
+        "get",  # the confirm page; rita has no key, so back to her page
+        "/people/{rita}/key/revoke/",
+        {"anonymous": "login", "stranger": 403, "reviewer": 403, "lead": 403, "admin": 302},
+    ),
+    (
         "post",
         "/people/{rita}/key/verify/",
         {"anonymous": "login", "stranger": 403, "reviewer": 403, "lead": 403, "admin": 302},
@@ -87,7 +92,7 @@ def test_it_lets_each_role_reach_only_its_views(client, people, persona, method,
         ("post", "/people/"),
         ("put", "/people/{rita}/"),
         ("get", "/people/{rita}/key/"),
-        ("get", "/people/{rita}/key/revoke/"),
+        ("put", "/people/{rita}/key/revoke/"),
         ("get", "/account/key/verify/"),
         ("post", "/review/team_1/proj_1/task_1/"),
         ("post", "/health/"),
