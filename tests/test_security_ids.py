@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.contrib.messages import get_messages
 
 from reviewer.queue.models import Entry
-from tests.conftest import give_key, make_key, make_task
+from tests.conftest import give_key, make_key, make_project, make_task
+from tests.queue.conftest import give_import_key
 
 
 def test_a_sync_skips_tasks_whose_ids_are_outside_the_contract(client, people, upstream, caplog):
@@ -27,7 +28,9 @@ def test_a_sync_skips_tasks_whose_ids_are_outside_the_contract(client, people, u
         assert client.get("/queue/").status_code == 200
 
 
-def test_an_import_refuses_ids_outside_the_contract_by_line(client, people):
+def test_an_import_refuses_ids_outside_the_contract_by_line(client, people, upstream):
+    give_import_key(people.lead, ("t1", "p1"))
+    make_task("task_ok", project=make_project("t1", "p1"))
     client.force_login(people.lead)
     response = client.post(
         "/queue/import/", {"ids": "task_ok\na/b\nteam_1,pg/1,task_2", "team_id": "t1", "project_id": "p1"}

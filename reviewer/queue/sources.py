@@ -6,12 +6,13 @@ import csv
 import hashlib
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from reviewer import sendai
@@ -24,6 +25,10 @@ logger = logging.getLogger(__name__)
 ALREADY = "Already received."
 MAX_SYNC_PAGES = 1000
 MAX_IMPORT_LINES = 10_000
+# An import asks Send.ai for each new task ID: at most this many per import, this many at once,
+# for at most half of GUNICORN_TIMEOUT in all.
+MAX_IMPORT_CHECKS = 200
+IMPORT_CHECK_WORKERS = 4
 
 
 @dataclass
@@ -61,22 +66,75 @@ def sync(client: sendai.Client, team_id: str, project_id: str, *, upload_id: str
 class ImportResult:
     added: int = 0
     known: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # lines that could not be read
+    missing: list[str] = field(default_factory=list)  # IDs that Send.ai does not know (404)
+    unreadable: list[str] = field(default_factory=list)  # IDs that could not be checked, and why
+    unchecked: int = 0  # new IDs beyond MAX_IMPORT_CHECKS, from line `unchecked_from` on
+    unchecked_from: int = 0
+    checked_limit: int = 0  # MAX_IMPORT_CHECKS at the time
 
 
-def import_ids(text: str, team_id: str, project_id: str) -> ImportResult:
+class ImportRefused(Exception):
+    """Nothing was imported: the importer's key was refused; the message says so."""
+
+
+def import_ids(text: str, team_id: str, project_id: str, client: sendai.Client) -> ImportResult:
     """Add task IDs, one a line: `task_id`, or `team_id,project_id,task_id` (CSV).
 
-    Bad lines are reported by number and skipped; the good ones are kept.
+    Bad lines are reported by number and skipped. Every ID new to the queue is asked of
+    Send.ai with the importer's `client` first (at most MAX_IMPORT_CHECKS per import): only
+    the tasks found are added, with what Send.ai says of them; the others are listed. Raises
+    ImportRefused, adding nothing, when Send.ai does not accept the key.
     """
     result = ImportResult()
+    found = _import_lines(text, team_id, project_id, result)
+    known = _in_queue(found)
+    new: dict[tuple[str, str, str], int] = {}
+    for number, ids in found:
+        if ids in known or ids in new:
+            result.known += 1
+        else:
+            new[ids] = number
+    to_check = list(new.items())
+    result.checked_limit = MAX_IMPORT_CHECKS
+    if len(to_check) > MAX_IMPORT_CHECKS:
+        result.unchecked = len(to_check) - MAX_IMPORT_CHECKS
+        result.unchecked_from = to_check[MAX_IMPORT_CHECKS][1]
+        to_check = to_check[:MAX_IMPORT_CHECKS]
+    seen_at = timezone.now()
+    answers = _check_tasks(client, [ids for ids, _number in to_check])
+    if any(isinstance(answer, sendai.InvalidKey) for answer in answers.values()):
+        error = next(a for a in answers.values() if isinstance(a, sendai.InvalidKey))
+        raise ImportRefused(_("Nothing was added: %(reason)s") % {"reason": error})
+    for ids, number in to_check:
+        answer = answers.get(ids)
+        where = {"number": number, "task": ids[2], "team": ids[0], "project": ids[1]}
+        if isinstance(answer, sendai.Task):
+            remember(ids[0], ids[1], answer, Entry.Source.IMPORT, seen_at=seen_at)
+            result.added += 1
+        elif isinstance(answer, sendai.NotFound):
+            result.missing.append(_("Line %(number)s: %(task)s in %(team)s/%(project)s") % where)
+        else:
+            reason = answer or _("Send.ai did not answer in time; import it again.")
+            result.unreadable.append(
+                _("Line %(number)s: %(task)s in %(team)s/%(project)s: %(reason)s")
+                % {
+                    **where,
+                    "reason": reason,
+                }
+            )
+    return result
+
+
+def _import_lines(text: str, team_id: str, project_id: str, result: ImportResult) -> list[tuple[int, tuple]]:
+    """The (line number, (team, project, task)) of each good line; the bad ones go to `result`."""
+    found = []
     lines = text.splitlines()
     if len(lines) > MAX_IMPORT_LINES:
         result.problems.append(
             _("Only the first %(count)s lines were read.")
             % {"count": formats.number_format(MAX_IMPORT_LINES, force_grouping=True)}
         )
-    now = timezone.now()
     reader = csv.reader(io.StringIO("\n".join(lines[:MAX_IMPORT_LINES])))
     for row in reader:
         number = reader.line_num  # the line the row ends on, also after a quoted line break
@@ -100,17 +158,44 @@ def import_ids(text: str, team_id: str, project_id: str) -> ImportResult:
         except sendai.InvalidId as e:
             result.problems.append(_("Line %(number)s: %(problem)s") % {"number": number, "problem": e})
             continue
-        _entry, created = Entry.objects.get_or_create(
-            team_id=ids[0],
-            project_id=ids[1],
-            task_id=ids[2],
-            defaults={"created_at": now, "source": Entry.Source.IMPORT},
-        )
-        if created:
-            result.added += 1
-        else:
-            result.known += 1
-    return result
+        found.append((number, ids))
+    return found
+
+
+def _in_queue(found: list[tuple[int, tuple]]) -> set[tuple[str, str, str]]:
+    tasks = {ids[2] for _number, ids in found}
+    rows = Entry.objects.filter(task_id__in=tasks).values_list("team_id", "project_id", "task_id")
+    return set(rows) & {ids for _number, ids in found}
+
+
+def _check_tasks(client: sendai.Client, tasks: list[tuple[str, str, str]]) -> dict[tuple, object]:
+    """Ask Send.ai for each task, a few at a time, for at most IMPORT_CHECK_SECONDS in all.
+
+    Each answer is the Task or the SendaiError it raised; a task without an answer in time is
+    missing from the result. Every call keeps the client's own deadline and waiting limit, so
+    that a call still running when the time is up ends by itself.
+    """
+    if not tasks:
+        return {}
+    language = translation.get_language()
+
+    def check(ids: tuple[str, str, str]) -> object:
+        with translation.override(language):  # the reasons, in the importer's language
+            try:
+                return client.get(*ids).task
+            except sendai.SendaiError as e:
+                return e
+
+    pool = ThreadPoolExecutor(
+        max_workers=min(IMPORT_CHECK_WORKERS, settings.SENDAI_MAX_WAITING, len(tasks)),
+        thread_name_prefix="import-check",
+    )
+    try:
+        futures = {pool.submit(check, ids): ids for ids in tasks}
+        done, _pending = wait(futures, timeout=settings.GUNICORN_TIMEOUT / 2)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return {futures[f]: f.result() for f in done}
 
 
 class BadEvent(ValueError):

@@ -223,6 +223,12 @@ def import_ids(request: HttpRequest) -> HttpResponse:
     if not text.strip():
         messages.error(request, _("Paste task IDs or choose a CSV file."))
         return redirect("queue")
-    result = sources.import_ids(text, team_id, project_id)  # checks every ID of every line
-    context = {"result": result, "team_id": team_id, "project_id": project_id, "ids": request.POST.get("ids", "")}
-    return render(request, "queue/import_result.html", context, status=400 if result.problems else 200)
+    context = {"team_id": team_id, "project_id": project_id, "ids": text}  # the file's lines too
+    try:  # every new ID is asked of Send.ai with the importer's own key
+        if not profile.key_works:
+            raise sources.ImportRefused(_("Set your Send.ai API key first: every imported task ID is checked with it."))
+        result = sources.import_ids(text, team_id, project_id, sendai.Client(profile.api_key()))
+    except (sources.ImportRefused, UndecryptableKey) as e:
+        return render(request, "queue/import_refused.html", {**context, "error": str(e)}, status=400)
+    failed = result.problems or result.missing or result.unreadable or result.unchecked
+    return render(request, "queue/import_result.html", {**context, "result": result}, status=400 if failed else 200)

@@ -31,3 +31,15 @@ def make_entry(task_id: str | None = None, *, status: str = "REVIEWING", minutes
 
 def expire(entry: Entry) -> None:
     Entry.objects.filter(pk=entry.pk).update(claim_expires_at=timezone.now() - dt.timedelta(seconds=1))
+
+
+def give_import_key(user, *projects: tuple[str, str]) -> str:
+    """Give `user` a sandbox key that reads and acts on each (team, project), made if need be:
+    an import asks Send.ai for every new task ID with the importer's own key."""
+    from reviewer.sandbox.models import ApiKey
+    from tests.conftest import give_key, make_project
+
+    grants = [(p.team, p) for p in (make_project(team, project) for team, project in projects)]
+    _key, raw = ApiKey.create(name="import key", scopes=["task.read", "task.edit"], grants=grants)
+    give_key(user, raw, *projects[0])
+    return raw

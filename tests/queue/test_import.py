@@ -1,11 +1,13 @@
-"""Leads add task IDs by pasting or uploading CSV: bad lines reported by number, good ones kept."""
+"""Leads add task IDs by pasting or uploading CSV: bad lines reported by number, good ones kept
+(each checked with the lead's key against the live sandbox: tests/queue/test_import_check.py)."""
 
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reviewer.queue.models import Entry
-from tests.queue.conftest import make_entry
+from tests.conftest import make_project, make_task
+from tests.queue.conftest import give_import_key, make_entry
 
 PASTE = """task_id
 task_a
@@ -20,7 +22,11 @@ task_a
 """
 
 
-def test_it_imports_good_lines_and_reports_bad_ones(client, people):
+def test_it_imports_good_lines_and_reports_bad_ones(client, people, upstream):
+    give_import_key(people.lead, ("team_1", "proj_1"), ("team_x", "proj_y"))
+    for task_id in ("task_a", "task_b"):
+        make_task(task_id, project=make_project("team_1", "proj_1"))
+    make_task("task_c", project=make_project("team_x", "proj_y"))
     client.force_login(people.lead)
     response = client.post("/queue/import/", {"team_id": "team_1", "project_id": "proj_1", "ids": PASTE})
     assert response.status_code == 400
@@ -28,13 +34,15 @@ def test_it_imports_good_lines_and_reports_bad_ones(client, people):
     assert "3 added, 1 already in the queue, 3 lines skipped" in html
     assert "Line 7: " in html and "Line 8: expected a task ID" in html and "Line 9: " in html
     assert sorted(Entry.objects.values_list("team_id", "project_id", "task_id", "status")) == [
-        ("team_1", "proj_1", "task_a", ""),
-        ("team_1", "proj_1", "task_b", ""),
-        ("team_x", "proj_y", "task_c", ""),
+        ("team_1", "proj_1", "task_a", "REVIEWING"),  # as Send.ai says
+        ("team_1", "proj_1", "task_b", "REVIEWING"),
+        ("team_x", "proj_y", "task_c", "REVIEWING"),
     ]
 
 
-def test_it_imports_an_uploaded_csv_file(client, people):
+def test_it_imports_an_uploaded_csv_file(client, people, upstream):
+    give_import_key(people.lead, ("team_1", "proj_1"))
+    make_task("task_new", project=make_project("team_1", "proj_1"))
     client.force_login(people.lead)
     make_entry("task_known", team_id="team_1", project_id="proj_1")
     upload = SimpleUploadedFile("ids.csv", "\ufefftask_known\ntask_new\n".encode(), content_type="text/csv")
