@@ -31,7 +31,7 @@ from reviewer.accounts.forms import (
     ThrottledAuthenticationForm,
     ThrottledPasswordResetForm,
 )
-from reviewer.accounts.models import KeyEvent, KeyState, Profile, Theme
+from reviewer.accounts.models import KeyEvent, KeyState, Profile, Role, Theme
 from reviewer.accounts.preferences import PreferencesForm
 from reviewer.accounts.roles import profile_of, role_of, set_role
 
@@ -111,7 +111,8 @@ def _save_key(request: HttpRequest, user, form: KeyForm) -> bool:
 def people(request: HttpRequest) -> HttpResponse:
     _people_admin(request)
     users = User.objects.order_by("username").select_related("profile").prefetch_related("groups")
-    rows = [(u, profile_of(u), role_of(u)) for u in users]
+    # The role's name in the page's language (Role.label), empty for who has none.
+    rows = [(u, profile_of(u), Role(r).label if (r := role_of(u)) else "") for u in users]
     return render(request, "accounts/people.html", {"rows": rows})
 
 
