@@ -17,8 +17,7 @@ from django.db import close_old_connections, connection
 
 from reviewer.queue import claims
 from reviewer.queue.models import Entry
-from tests.conftest import make_person
-from tests.queue.conftest import BASE
+from tests.queue.conftest import BASE, make_claimer
 
 TASKS = 1000
 THREADS = 20
@@ -68,7 +67,7 @@ def _run(users) -> tuple[float, int, list[BaseException]]:
 
 @pytest.mark.django_db(transaction=True)
 def test_claims_per_second_with_twenty_claimers():
-    users = [make_person(f"bench{i}", "reviewer") for i in range(THREADS)]
+    users = [make_claimer(f"bench{i}", "team_1", "proj_1") for i in range(THREADS)]
     _fill("alone")
     alone_s, alone_n, alone_errors = _run(users[:1])
     Entry.objects.all().delete()

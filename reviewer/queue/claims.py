@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reviewer import sendai
-from reviewer.queue.models import CLAIMABLE, AheadFetch, ClaimEvent, Entry
+from reviewer.queue import reach
+from reviewer.queue.models import CLAIMABLE, AheadFetch, ClaimEvent, Entry, Skip
 
 MAX_CONFIRM_TRIES = 10
 # How long a task fetched ahead stays good enough to hand out without asking the upstream again.
@@ -48,11 +49,16 @@ def _expire(entry: Entry, now: dt.datetime) -> None:
         _event(entry, entry.claimed_by, ClaimEvent.Kind.EXPIRED)
 
 
-def available(now: dt.datetime | None = None, *, project: str = "", step_type: str = ""):
+def available(now: dt.datetime | None = None, *, project: str = "", step_type: str = "", user=None):
+    """Entries free to claim, oldest first; for `user`, only what their key reaches and can open."""
     now = now or timezone.now()
     entries = Entry.objects.filter(status__in=CLAIMABLE).filter(
         Q(claimed_by__isnull=True) | Q(claim_expires_at__lte=now)
     )
+    if user is not None:
+        entries = entries.filter(reach.visible(user)).exclude(
+            pk__in=Skip.objects.filter(user=user, kind=Skip.Kind.NO_ACCESS).values("entry_id")
+        )
     if project:
         team_id, _, project_id = project.partition("/")
         entries = (
@@ -87,10 +93,14 @@ def claim_next(user, *, project: str = "", step_type: str = "", skip: tuple[int,
     now = timezone.now()
     with transaction.atomic():
         _lock_person(user)
-        candidates = available(now, project=project, step_type=step_type).exclude(pk__in=skip)
+        candidates = available(now, project=project, step_type=step_type, user=user).exclude(pk__in=skip)
         locking = candidates.select_for_update(skip_locked=True, of=("self",)).select_related("claimed_by")
+        skipped = Skip.objects.filter(user=user, kind=Skip.Kind.SKIPPED)
+        fresh = locking.exclude(pk__in=skipped.values("entry_id"))
         # First the task fetched ahead for this person, if it is still free: it needs no upstream call.
-        entry = locking.filter(ahead__user=user, ahead__until__gt=now).first() or locking.first()
+        entry = fresh.filter(ahead__user=user, ahead__until__gt=now).first() or fresh.first()
+        if entry is None:  # only tasks this person skipped are left: the longest-skipped first
+            entry = locking.filter(skips__user=user, skips__kind=Skip.Kind.SKIPPED).order_by("skips__at", "pk").first()
         if entry is None:
             return None
         _take(entry, user, now)
@@ -290,9 +300,12 @@ def fetch_ahead(user, client: sendai.Client) -> Entry | None:
     so twenty pages open at once make twenty different GETs, not twenty of the head task.
     """
     now = timezone.now()
-    if AheadFetch.objects.filter(user=user, until__gt=now, entry__in=available(now)).exists():
+    if AheadFetch.objects.filter(user=user, until__gt=now, entry__in=available(now, user=user)).exists():
         return None  # one fetched for this person is still waiting
-    candidates = available(now).exclude(claimed_by=user).exclude(ahead__until__gt=now)
+    skipped = Skip.objects.filter(user=user).values("entry_id")
+    candidates = (
+        available(now, user=user).exclude(claimed_by=user).exclude(ahead__until__gt=now).exclude(pk__in=skipped)
+    )
     for entry in candidates[:AHEAD_CANDIDATES]:
         if _reserve(entry, user, now):
             break
@@ -323,7 +336,11 @@ def next_task(user, client: sendai.Client, *, project: str = "", step_type: str 
     (entry, task), or None when the queue has nothing for this person.
     Upstream errors propagate, with the claim released.
     """
-    skipped = release_all(user)  # "next" means another task than the one in hand
+    skipped = release_all(user)  # "next" means another task than the one in hand: it goes behind, for them
+    for pk in skipped:
+        Skip.objects.update_or_create(
+            entry_id=pk, user=user, defaults={"kind": Skip.Kind.SKIPPED, "at": timezone.now()}
+        )
     for _ in range(MAX_CONFIRM_TRIES):
         entry = claim_next(user, project=project, step_type=step_type, skip=tuple(skipped))
         if entry is None:
@@ -334,13 +351,19 @@ def next_task(user, client: sendai.Client, *, project: str = "", step_type: str 
         try:
             task = ahead.task if ahead else client.get(*ids).task
         except sendai.NotFound:
-            Entry.objects.filter(pk=entry.pk).update(status="GONE", claimed_by=None, claim_expires_at=None)
-            _event(entry, user, ClaimEvent.Kind.DROPPED)
             skipped.append(entry.pk)
+            if ids[:2] in reach.learned(user):  # a key known to open this project: the task is gone
+                Entry.objects.filter(pk=entry.pk).update(status="GONE", claimed_by=None, claim_expires_at=None)
+                _event(entry, user, ClaimEvent.Kind.DROPPED)
+                continue
+            # A 404 may mean "this key has no access" (contract §1): pass it over for this person only.
+            release(entry.pk, user)
+            Skip.objects.update_or_create(entry=entry, user=user, defaults={"kind": Skip.Kind.NO_ACCESS})
             continue
         except sendai.SendaiError:
             release(entry.pk, user)
             raise
+        reach.learn(user, *ids[:2])
         entry = remember(entry.team_id, entry.project_id, task, entry.source, seen_at=seen_at)
         if task.status == "REVIEWING":
             keep_ahead(user, ids, task, seen_at)  # the task page shows it without fetching it again

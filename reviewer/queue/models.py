@@ -112,6 +112,40 @@ class AheadFetch(models.Model):
         indexes = [models.Index(fields=["user", "until"], name="queue_ahead_user")]
 
 
+class Reach(models.Model):
+    """A team and project that a person's current key was seen to reach: it opened a task there,
+    or listed its tasks. The queue shows a person what their key reaches (see reviewer/queue/reach.py);
+    a row learned under an older key (`key_set_at`) no longer counts."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    team_id = models.CharField(max_length=128)
+    project_id = models.CharField(max_length=128)
+    key_set_at = models.DateTimeField(null=True)
+    learned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team_id", "project_id"], name="queue_reach_unique"),
+        ]
+
+
+class Skip(models.Model):
+    """A task that one reviewer passed over: it comes to them after every other task
+    (SKIPPED), or not at all, since their key cannot open it (NO_ACCESS: the upstream said 404)."""
+
+    class Kind(models.TextChoices):
+        SKIPPED = "skipped", _("Skipped")
+        NO_ACCESS = "no_access", _("Not opened by this person's key")
+
+    entry = models.ForeignKey(Entry, models.CASCADE, related_name="skips")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "user"], name="queue_skip_unique")]
+
+
 class WebhookDelivery(models.Model):
     """A notification event received from Send.ai; the unique event ID makes replays harmless."""
 

@@ -26,9 +26,10 @@ def test_it_filters_by_project_and_step_type(people):
     make_entry("task_a", project_id="proj_a", step_type="CLASSIFY")
     make_entry("task_b", project_id="proj_b", step_type="EXTRACT")
     make_entry("task_c", project_id="proj_b", step_type="CLASSIFY")
-    assert claims.claim_next(people.reviewer, project="proj_b", step_type="CLASSIFY").task_id == "task_c"
-    assert claims.claim_next(people.reviewer, project="team_123456/proj_a").task_id == "task_a"
-    assert claims.claim_next(people.reviewer, project="proj_x") is None
+    # A lead, who sees every project of their team.
+    assert claims.claim_next(people.lead, project="proj_b", step_type="CLASSIFY").task_id == "task_c"
+    assert claims.claim_next(people.lead, project="team_123456/proj_a").task_id == "task_a"
+    assert claims.claim_next(people.lead, project="proj_x") is None
 
 
 def test_a_lapsed_claim_returns_to_the_queue_and_is_recorded(people):

@@ -11,8 +11,7 @@ from django.db import close_old_connections, connection
 
 from reviewer.queue import claims
 from reviewer.queue.models import ClaimEvent, Entry
-from tests.conftest import make_person
-from tests.queue.conftest import BASE
+from tests.queue.conftest import BASE, make_claimer
 
 THREADS = 20
 TASKS = 1000
@@ -31,7 +30,7 @@ def test_concurrent_claimers_never_share_a_task():
         )
         for i in range(TASKS)
     )
-    users = [make_person(f"claimer{i}", "reviewer") for i in range(THREADS)]
+    users = [make_claimer(f"claimer{i}", "team_1", "proj_1") for i in range(THREADS)]
     got: list[list[int]] = [[] for _ in users]
     errors: list[BaseException] = []
     barrier = threading.Barrier(THREADS)

@@ -10,8 +10,7 @@ from django.db import close_old_connections, connection
 
 from reviewer.queue import claims
 from reviewer.queue.models import ClaimEvent, Entry
-from tests.conftest import make_person
-from tests.queue.conftest import BASE
+from tests.queue.conftest import BASE, make_claimer
 
 THREADS = 20
 
@@ -40,7 +39,7 @@ def _in_thread(target) -> threading.Thread:
 def test_a_long_read_does_not_block_a_claim():
     """A page that reads the queue while someone claims: the claim is not held up by the read."""
     _entries(50)
-    claimer = make_person("claimer", "reviewer")
+    claimer = make_claimer("claimer", "team_1", "proj_1")
     reading, done, outcome = threading.Event(), threading.Event(), {}
 
     def read():
@@ -70,7 +69,7 @@ def test_a_long_read_does_not_block_a_claim():
 def test_twenty_claimers_working_the_queue_meet_no_lock_errors():
     """Each claimer claims, reads the queue as its page would, and releases, until the queue is empty."""
     _entries(200)
-    users = [make_person(f"worker{i}", "reviewer") for i in range(THREADS)]
+    users = [make_claimer(f"worker{i}", "team_1", "proj_1") for i in range(THREADS)]
     done: list[int] = []
     errors: list[BaseException] = []
     barrier = threading.Barrier(THREADS)

@@ -18,8 +18,8 @@ from reviewer import sendai
 from reviewer.queue import claims
 from reviewer.queue.models import ClaimEvent, Entry
 from reviewer.sandbox.models import Status, Task
-from tests.conftest import give_key, make_key, make_person, make_project, make_task
-from tests.queue.conftest import make_entry
+from tests.conftest import give_key, make_key, make_project, make_task
+from tests.queue.conftest import make_claimer, make_entry
 
 WAIT = 60  # seconds a thread may take before the test gives up on it (an outcome, not a timing)
 
@@ -79,7 +79,7 @@ def team(people, upstream, settings):
     key = make_key(project=make_project())
     make_task("task_1")
     make_entry("task_1", minutes=0)
-    bob, cleo = make_person("bob", "reviewer"), make_person("cleo", "reviewer")
+    bob, cleo = make_claimer("bob"), make_claimer("cleo")
     return {"rita": reviewer_client(people.reviewer, key), "bob": bob, "cleo": cleo, "key": key}
 
 
@@ -146,7 +146,7 @@ def test_reviewers_fetching_ahead_at_once_fetch_each_task_once(people, upstream,
     for i in range(30):
         make_task(f"task_{i:02}")
         make_entry(f"task_{i:02}", minutes=i)
-    users = [make_person(f"ahead{i}", "reviewer") for i in range(20)]
+    users = [make_claimer(f"ahead{i}") for i in range(20)]
     gets: list[str] = []
     original = sendai.Client.get
 
@@ -200,7 +200,7 @@ def test_one_reviewer_claiming_from_many_requests_at_once_holds_one_claim():
     """A page's next, its fetch-ahead's next and openings in other tabs, all at the same moment."""
     for i in range(20):
         make_entry(f"task_{i:02}", minutes=i)
-    user = make_person("busy", "reviewer")
+    user = make_claimer("busy")
     pks = list(Entry.objects.order_by("created_at").values_list("pk", flat=True))
     barrier = threading.Barrier(16)
 
