@@ -12,7 +12,7 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,8 +27,8 @@ from reviewer import sendai
 from reviewer.accounts.crypto import UndecryptableKey
 from reviewer.accounts.models import Profile
 from reviewer.accounts.roles import profile_of
-from reviewer.queue import claims, sources
-from reviewer.queue.models import Entry
+from reviewer.queue import claims, reach, sources
+from reviewer.queue.models import Entry, Skip
 
 logger = logging.getLogger(__name__)
 
@@ -53,14 +53,26 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     profile = _reviewer(request)
     now = timezone.now()
-    entries = Entry.objects.select_related("claimed_by").order_by("created_at", "id")
+    seen = Entry.objects.filter(reach.visible(request.user))  # what the person's key reaches (queue/reach.py)
+    lead = request.user.has_perm("accounts.release_claims")
+    mine = Skip.objects.filter(user=request.user, entry=OuterRef("pk"))
+    entries = (
+        seen.select_related("claimed_by")
+        .annotate(skipped_by_me=Exists(mine), skippers=Count("skips", filter=Q(skips__kind=Skip.Kind.SKIPPED)))
+        .order_by("created_at", "id")
+    )
     filters = {
         "project": request.GET.get("project", "").strip(),
         "step_type": request.GET.get("step_type", "").strip(),
         "claimed_by": request.GET.get("claimed_by", "").strip(),
         "q": request.GET.get("q", "").strip(),
         "status": request.GET.get("status", "").strip(),
+        "skipped": request.GET.get("skipped", "").strip(),
     }
+    if filters["skipped"] == "me":
+        entries = entries.filter(skipped_by_me=True)
+    elif filters["skipped"] == "several" and lead:
+        entries = entries.filter(skippers__gte=2)
     if filters["project"]:
         entries = entries.filter(project_id=filters["project"])
     if filters["step_type"]:
@@ -72,17 +84,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     if filters["q"]:
         entries = entries.filter(task_id__icontains=filters["q"])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    counts = Entry.objects.values("status").annotate(n=Count("id")).order_by("status")
+    counts = seen.values("status").annotate(n=Count("id")).order_by("status")
     context = {
         "profile": profile,
         "page": page,
         "now": now,
         "filters": filters,
         "counts": [(c["status"] or "UNKNOWN", c["n"]) for c in counts],
-        "available": claims.available(now).count(),
-        "projects": Entry.objects.values_list("project_id", flat=True).distinct().order_by("project_id"),
-        "step_types": Entry.objects.exclude(step_type="").values_list("step_type", flat=True).distinct(),
-        "claims": Entry.objects.filter(claim_expires_at__gt=now).select_related("claimed_by").order_by("claimed_at")
+        "available": claims.available(now, user=request.user).count(),
+        "lead": lead,
+        "projects": seen.values_list("project_id", flat=True).distinct().order_by("project_id"),
+        "step_types": seen.exclude(step_type="").values_list("step_type", flat=True).distinct(),
+        "claims": seen.filter(claim_expires_at__gt=now).select_related("claimed_by").order_by("claimed_at")
         if request.user.has_perm("accounts.release_claims")
         else None,
     }
@@ -176,6 +189,7 @@ def sync(request: HttpRequest) -> HttpResponse:
     except sendai.SendaiError as e:
         messages.error(request, _("The sync failed: %(reason)s") % {"reason": e})
     else:
+        reach.learn(request.user, team_id, project_id)  # the lead's key listed this project
         messages.success(
             request,
             ngettext(

@@ -28,7 +28,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from reviewer import sendai
 from reviewer.accounts.models import Profile
 from reviewer.accounts.roles import profile_of
-from reviewer.queue import claims
+from reviewer.queue import claims, reach
 from reviewer.queue.models import Entry
 from reviewer.review import acting, corrections, overlays, panel, prefs, rules
 from reviewer.review.forms import IssueTypeForm, ReportForm
@@ -286,6 +286,7 @@ def task(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> H
         return _opening_failed(request, profile, ids, started, e)
     if not request.htmx:
         _record(request, ids, Action.OPEN, Outcome.OK, started, result.request_id, status=200, task=result.task)
+    reach.learn(request.user, team_id, project_id)  # the person's key opens this project: the queue shows it
     if result.request_id:
         acting.key_answered(profile, acted=False)
     claim = _claim(request, ids, result.task, take=not request.htmx, seen_at=seen)
