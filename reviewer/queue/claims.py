@@ -145,12 +145,20 @@ def hold(entry_pk: int, user) -> Entry | None:
             return entry
         if holder is None and entry.status not in CLAIMABLE:
             return entry  # a newer sighting than the caller's says the task is no longer in review
+        if holder is None and _released_by(entry, user):
+            return entry  # a lead who just released someone's claim is looking, not taking it
         if holder is None:
             _take(entry, user, now)
         else:
             entry.claim_expires_at = now + lease()
             entry.save(update_fields=["claim_expires_at"])
     return entry
+
+
+def _released_by(entry: Entry, user) -> bool:
+    """Whether the entry's latest claim event is `user` (a lead) releasing someone else's claim."""
+    last = entry.events.order_by("-at", "-pk").first()
+    return bool(last and last.kind == ClaimEvent.Kind.RELEASED_BY_LEAD and last.by == user.get_username())
 
 
 def renew(entry_pk: int, user) -> tuple[Entry | None, bool]:

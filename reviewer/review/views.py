@@ -144,8 +144,10 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
     team_id, project_id, task_id = ids
     claim = extra.pop("claim", None) or _claim(request, ids, task, take=False)
     unavailable = rules.unavailable_because(task)
-    if reason := _held_by_other(claim):
-        unavailable = dict.fromkeys(unavailable, reason)
+    if _held_by_other(claim):
+        # The notice says who holds it, once; each button only points there.
+        holder = claim["holder"].get_username()
+        unavailable = dict.fromkeys(unavailable, _("%(name)s holds this task.") % {"name": holder})
     view = prefs.read(profile_of(request.user).review_prefs)  # the person's view settings; the query wins
     threshold = _threshold(request, view["threshold"])
     number = _page_number(request, task)
@@ -392,7 +394,11 @@ def _move_on(request: HttpRequest, profile: Profile, ids, notice: dict) -> HttpR
     """After finishing a task, open the next one for those who chose so (acting gave the claim back)."""
     if not profile.auto_advance or not Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).exists():
         return None
-    messages.success(request, notice["text"])
+    done = Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).values_list("name", flat=True)
+    name = done.first() or ids[2]
+    # The notice lands on the next task's page: it names the one that was finished.
+    text = _("%(name)s (%(task)s): %(outcome)s") % {"name": name, "task": ids[2], "outcome": notice["text"]}
+    messages.success(request, text)
     try:
         found = claims.next_task(request.user, acting.client_for(profile))
     except (acting.KeyProblem, sendai.SendaiError) as e:
