@@ -436,7 +436,8 @@ def describe(change: dict[str, Any]) -> str:
     if kind == "annotation" and change.get("entity_id"):
         name = change["entity_id"]
     else:
-        name = f"{KIND_NAMES[kind]} {change.get('item_id') or _('(new)')}"
+        item = change.get("item_id") or _("(new)")  # outside the f-string, where xgettext finds it
+        name = f"{KIND_NAMES[kind]} {item}"
     if op == "remove":
         return _("%(name)s: removed") % {"name": name}
     if op == "add":
