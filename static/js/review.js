@@ -9,6 +9,9 @@
   var NEAR = 0.1;  // the amber band: from the threshold to this much above it (overlays.NEAR)
   var started = false;  // the view settings are read from the page once; after that, this script keeps them
   var lastOrder = null;
+  var NEAR = 0.1;  // the amber band: from the threshold to this much above it (overlays.NEAR)
+  var started = false;  // the view settings are read from the page once; after that, this script keeps them
+  var lastOrder = null;
 
   function viewer() { return document.getElementById("viewer"); }
   function svg() { var v = viewer(); return v && v.querySelector(".page-svg"); }
@@ -33,6 +36,8 @@
       region.classList.add("selected");
       region.scrollIntoView({ block: "center", inline: "center", behavior: "instant" });
     }
+    showTag("selected", region);
+    showTag("hover", null);
     showTag("selected", region);
     showTag("hover", null);
     if (entry) {
@@ -89,7 +94,17 @@
     zoom.scale = scale;
     s.style.width = Math.round(box.width * scale) + "px";
     s.style.height = Math.round(box.height * scale) + "px";
-    s.style.setProperty("--zoom", String(scale));
+    // Outlines stay outside the text: at a zoom where the usual stroke is wider than twice the
+    // gap around the text, it is narrowed (set only then: a custom property changed on the page
+    // restyles every item).
+    var gap = parseFloat(s.style.getPropertyValue("--gap")) || 4;
+    if (gap * scale * 2 < 2.5) {
+      s.style.setProperty("--outline", Math.min(1.5, gap * scale * 2).toFixed(2) + "px");
+      s.style.setProperty("--outline-bold", (gap * scale * 2).toFixed(2) + "px");
+    } else if (s.style.getPropertyValue("--outline")) {
+      s.style.removeProperty("--outline");
+      s.style.removeProperty("--outline-bold");
+    }
     if (point) {
       var after = s.getBoundingClientRect();
       c.scrollLeft += after.left + point.x * after.width - anchor.x;
@@ -124,10 +139,12 @@
     var only = v.querySelector("[data-low-only]");
     if (only) only.checked = lowOnly;
     var near = Math.min(1, threshold + NEAR);
+    var near = Math.min(1, threshold + NEAR);
     v.querySelectorAll(".item, .entry").forEach(function (el) {
       var conf = parseFloat(el.dataset.confidence);
       var low = conf < threshold;
       el.classList.toggle("low", low);
+      el.classList.toggle("near", !low && conf < near);
       el.classList.toggle("near", !low && conf < near);
       el.classList.toggle("is-hidden", !!hidden[el.dataset.kind] || (lowOnly && !low));
     });
@@ -148,6 +165,15 @@
     v.dataset.threshold = value;
     var out = v.querySelector("[data-threshold-output]");
     if (out) out.textContent = parseFloat(value).toFixed(2);
+    var near = Math.min(1, parseFloat(value) + NEAR);
+    v.dataset.near = near;
+    var legend = v.querySelector("[data-legend]");
+    if (legend) {
+      legend.style.setProperty("--t", Math.round(parseFloat(value) * 100) + "%");
+      legend.style.setProperty("--n", Math.round(near * 100) + "%");
+      legend.querySelectorAll("[data-legend-t]").forEach(function (s) { s.textContent = parseFloat(value).toFixed(2); });
+      legend.querySelectorAll("[data-legend-n]").forEach(function (s) { s.textContent = near.toFixed(2); });
+    }
     var near = Math.min(1, parseFloat(value) + NEAR);
     v.dataset.near = near;
     var legend = v.querySelector("[data-legend]");
@@ -326,6 +352,219 @@
   document.addEventListener("input", function (e) {
     if (e.target.matches("[data-threshold-input]")) setThreshold(e.target.value);
   });
+  document.addEventListener("change", function (e) {
+    if (e.target.matches("[data-threshold-input]")) savePrefs({ threshold: e.target.value });
+  });
+
+  // The smallest region under the pointer is the one clicked: a field inside a segment is the
+  // field. (Larger regions are drawn first, so a smaller one is on top; this settles the rest.)
+  function smallestAt(x, y) {
+    var best = null, area = Infinity;
+    document.elementsFromPoint(x, y).forEach(function (el) {
+      var g = el.closest && el.closest(".page-svg .item");
+      if (!g) return;
+      var b = g.getBBox(), a = b.width * b.height;
+      if (a < area) { area = a; best = g; }
+    });
+    return best;
+  }
+
+  // Label tags: the item under the pointer, and the selected one, named beside their outline.
+  function tagFor(kind) {
+    var c = canvas();
+    if (!c) return null;
+    var el = c.querySelector(".item-tag." + kind + "-tag");
+    if (!el) {
+      el = document.createElement("div");
+      el.className = "item-tag " + kind + "-tag";
+      el.setAttribute("aria-hidden", "true");  // the item list says the same to assistive technology
+      el.hidden = true;
+      c.appendChild(el);
+    }
+    return el;
+  }
+  function placeTag(el, region) {
+    var c = canvas(), v = c.getBoundingClientRect(), r = region.getBoundingClientRect();
+    var top = r.top - v.top + c.scrollTop - el.offsetHeight - 4;
+    if (top < c.scrollTop) top = r.bottom - v.top + c.scrollTop + 4;
+    var left = Math.min(r.left - v.left + c.scrollLeft, c.scrollLeft + c.clientWidth - el.offsetWidth - 4);
+    el.style.left = Math.max(c.scrollLeft, left) + "px";
+    el.style.top = top + "px";
+  }
+  function showTag(kind, region) {
+    var el = tagFor(kind);
+    if (!el) return;
+    if (!region || (kind === "hover" && region.classList.contains("selected"))) { el.hidden = true; el.dataset.for = ""; return; }
+    var title = region.querySelector("title");
+    el.textContent = title ? title.textContent : region.id;
+    el.dataset.for = region.id;
+    el.hidden = false;
+    placeTag(el, region);
+  }
+  function placeTags() {
+    var c = canvas();
+    if (!c) return;
+    c.querySelectorAll(".item-tag:not([hidden])").forEach(function (el) {
+      var region = document.getElementById(el.dataset.for);
+      if (region) placeTag(el, region); else el.hidden = true;
+    });
+  }
+  document.addEventListener("mouseover", function (e) {
+    var region = e.target.closest && e.target.closest(".page-svg .item");
+    if (region) showTag("hover", region);
+  });
+  document.addEventListener("mouseout", function (e) {
+    var region = e.target.closest && e.target.closest(".page-svg .item");
+    if (region && !(e.relatedTarget && region.contains(e.relatedTarget))) showTag("hover", null);
+  });
+
+  // Ctrl+wheel (and a touchpad's pinch, which Chromium sends as one) zooms around the pointer.
+  document.addEventListener("wheel", function (e) {
+    if (!e.ctrlKey || !e.target.closest || !e.target.closest(".canvas")) return;
+    e.preventDefault();
+    var delta = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * 400 : e.deltaY;
+    setZoom(Math.exp(-Math.max(-200, Math.min(200, delta)) * 0.0025), { x: e.clientX, y: e.clientY });
+  }, { passive: false });
+  // Safari's gesture events, and two fingers on a touch screen.
+  var gesture = null;
+  document.addEventListener("gesturestart", function (e) {
+    if (!e.target.closest || !e.target.closest(".canvas")) return;
+    e.preventDefault();
+    gesture = { scale: 1 };
+  });
+  document.addEventListener("gesturechange", function (e) {
+    if (!gesture) return;
+    e.preventDefault();
+    setZoom(e.scale / gesture.scale, { x: e.clientX, y: e.clientY });
+    gesture.scale = e.scale;
+  });
+  document.addEventListener("gestureend", function () { gesture = null; });
+  var touches = {};
+  function spread() {
+    var p = Object.keys(touches).map(function (k) { return touches[k]; });
+    if (p.length !== 2) return null;
+    return { d: Math.hypot(p[0].x - p[1].x, p[0].y - p[1].y), x: (p[0].x + p[1].x) / 2, y: (p[0].y + p[1].y) / 2 };
+  }
+  document.addEventListener("pointerdown", function (e) {
+    if (e.pointerType !== "touch" || !e.target.closest || !e.target.closest(".canvas")) return;
+    touches[e.pointerId] = { x: e.clientX, y: e.clientY };
+    if (spread()) drag = null;
+  });
+  document.addEventListener("pointermove", function (e) {
+    if (!touches[e.pointerId]) return;
+    var before = spread();
+    touches[e.pointerId] = { x: e.clientX, y: e.clientY };
+    var after = spread();
+    if (before && after && before.d > 0) { e.preventDefault(); setZoom(after.d / before.d, { x: after.x, y: after.y }); }
+  });
+  ["pointerup", "pointercancel"].forEach(function (type) {
+    document.addEventListener(type, function (e) { delete touches[e.pointerId]; });
+  });
+
+  // The page image: when there is none, the page says so and why; when it failed, it offers a retry.
+  function imageNotice(state, text) {
+    var v = viewer(), box = v && v.querySelector("[data-image-state]");
+    if (!box) return;
+    box.hidden = !state;
+    box.className = "image-state" + (state ? " " + state : "");
+    box.querySelector("[data-image-text]").textContent = text || "";
+    box.querySelector("[data-image-retry]").hidden = state !== "failed";
+  }
+  function imageProblem(url) {
+    fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+      if (r.ok) { imageNotice("failed", "The page image could not be shown."); return; }
+      var kind = r.headers.get("X-Image-Problem") || (r.status === 404 ? "none" : "failed");
+      return r.text().then(function (text) {
+        if (kind === "none") imageNotice("none", "No page image: " + (text || "Send.ai offers none for this page.") + " The outlines are drawn on a blank page of the page's size.");
+        else if (kind === "key") imageNotice("key", "No page image: " + text);
+        else imageNotice("failed", "The page image could not be loaded (HTTP " + r.status + "): " + text);
+      });
+    }).catch(function () { imageNotice("failed", "The page image could not be loaded: Reviewer cannot be reached."); });
+  }
+  function checkImage() {
+    var s = svg(), image = s && s.querySelector("image");
+    if (!image) return;
+    var url = image.getAttribute("href");
+    var probe = new Image();
+    probe.onload = function () { if (image.getAttribute("href") === url) imageNotice(null); };
+    probe.onerror = function () { if (image.getAttribute("href") === url) imageProblem(url); };
+    probe.src = url;
+  }
+  var retries = 0;
+  function retryImage() {
+    var s = svg(), image = s && s.querySelector("image");
+    if (!image) return;
+    imageNotice("loading", "Loading the page image…");
+    retries += 1;
+    image.setAttribute("href", image.getAttribute("href").split("?")[0] + "?retry=" + retries);
+    checkImage();
+  }
+  function checkThumbs() {
+    var v = viewer();
+    if (!v) return;
+    v.querySelectorAll("img[data-thumb]").forEach(function (img) {
+      if (img.complete && !img.naturalWidth) img.parentNode.classList.add("no-image");
+    });
+  }
+  document.addEventListener("error", function (e) {
+    var t = e.target;
+    if (t.matches && t.matches("img[data-thumb]")) t.parentNode.classList.add("no-image");
+    if (t.matches && t.matches(".page-svg image")) imageProblem(t.getAttribute("href"));
+  }, true);
+
+  // The thumbnail strip: arrow keys, Home and End move between pages' links.
+  document.addEventListener("keydown", function (e) {
+    var link = e.target.closest && e.target.closest("nav.strip [data-page-link]");
+    if (!link || e.ctrlKey || e.metaKey || e.altKey) return;
+    var links = Array.prototype.slice.call(link.closest("nav.strip").querySelectorAll("[data-page-link]"));
+    var i = links.indexOf(link);
+    var to = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: links.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    links[Math.max(0, Math.min(links.length - 1, to))].focus();
+  });
+
+  // View settings (threshold, order, shown kinds, zoom mode) are remembered for the person.
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (err) { return ""; }
+  }
+  // One save at a time, the latest values winning: a change made while one is under way waits for it.
+  var prefs = { pending: null, sending: false };
+  function savePrefs(fields) {
+    var v = viewer();
+    if (!v || !v.dataset.prefsUrl || !started) return;
+    prefs.pending = Object.assign(prefs.pending || {}, fields);
+    prefs.url = v.dataset.prefsUrl;
+    if (!prefs.sending) sendPrefs();
+  }
+  function sendPrefs() {
+    var fields = prefs.pending;
+    prefs.pending = null;
+    if (!fields) { prefs.sending = false; return; }
+    prefs.sending = true;
+    document.documentElement.dataset.prefsSaved = "sending";
+    var body = new FormData();
+    Object.keys(fields).forEach(function (k) { body.append(k, fields[k]); });
+    fetch(prefs.url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
+    }).then(function (r) { if (!prefs.pending) document.documentElement.dataset.prefsSaved = r.ok ? "ok" : "refused"; })
+      .catch(function () { /* a view setting not remembered is no loss of work */ })
+      .then(sendPrefs);
+  }
+  function readSettings() {
+    var v = viewer();
+    if (!v) return;
+    if (!started) {
+      v.querySelectorAll("[data-kind-toggle]").forEach(function (box) { hidden[box.getAttribute("data-kind-toggle")] = !box.checked; });
+      if (v.dataset.zoomMode) zoom.mode = v.dataset.zoomMode;
+      lastOrder = v.dataset.order;
+      started = true;
+    } else if (v.dataset.order && v.dataset.order !== lastOrder) {
+      lastOrder = v.dataset.order;
+      savePrefs({ order: lastOrder });
+    }
+  }
   document.addEventListener("change", function (e) {
     if (e.target.matches("[data-threshold-input]")) savePrefs({ threshold: e.target.value });
   });

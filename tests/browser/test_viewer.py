@@ -275,3 +275,20 @@ def test_the_viewer_is_axe_clean_in_both_themes(console, axe, browser, live_serv
         page = console.page
         page.locator("#viewer a[data-select]").nth(3).click()
         assert describe(axe(page)) == "", scheme
+
+
+def test_screenshots_of_the_review_screen_in_both_themes(console, axe):
+    """docs/screenshots/review-light.png and review-dark.png, for the README (1600×1000)."""
+    page = console.page
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    DOCS.mkdir(parents=True, exist_ok=True)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        console.open("task_demo_020")
+        page.locator(".page-svg image").wait_for(state="attached")
+        page.wait_for_function("() => !document.querySelector('#viewer [data-image-state]:not([hidden])')")
+        low = page.locator("#viewer .entry.low a[data-select]").first
+        low.click()
+        page.locator(".item-tag.selected-tag").wait_for(state="visible")
+        assert describe(axe(page)) == "", scheme
+        page.screenshot(path=str(DOCS / f"review-{scheme}.png"))
