@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+import pytest
 from django.utils import timezone
 
 from reviewer.queue.models import Entry
@@ -43,3 +44,30 @@ def give_import_key(user, *projects: tuple[str, str]) -> str:
     _key, raw = ApiKey.create(name="import key", scopes=["task.read", "task.edit"], grants=grants)
     give_key(user, raw, *projects[0])
     return raw
+
+
+@pytest.fixture(autouse=True)
+def _personas_reach_the_default_project(request):
+    """The personas' profiles name team_123456/proj_123456, where make_entry() puts tasks: the
+    queue shows a person what their key reaches, and the profile's defaults count (queue/reach.py)."""
+    if "people" not in request.fixturenames:
+        return
+    from reviewer.accounts.roles import profile_of
+
+    people = request.getfixturevalue("people")
+    for user in (people.reviewer, people.lead, people.admin):
+        profile = profile_of(user)
+        profile.team_id, profile.project_id = "team_123456", "proj_123456"
+        profile.save(update_fields=["team_id", "project_id"])
+
+
+def make_claimer(username: str, team_id: str = "team_123456", project_id: str = "proj_123456"):
+    """A reviewer whose profile names the project of the tasks they will claim."""
+    from reviewer.accounts.roles import profile_of
+    from tests.conftest import make_person
+
+    user = make_person(username, "reviewer")
+    profile = profile_of(user)
+    profile.team_id, profile.project_id = team_id, project_id
+    profile.save(update_fields=["team_id", "project_id"])
+    return user
