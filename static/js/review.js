@@ -9,9 +9,6 @@
   var NEAR = 0.1;  // the amber band: from the threshold to this much above it (overlays.NEAR)
   var started = false;  // the view settings are read from the page once; after that, this script keeps them
   var lastOrder = null;
-  var NEAR = 0.1;  // the amber band: from the threshold to this much above it (overlays.NEAR)
-  var started = false;  // the view settings are read from the page once; after that, this script keeps them
-  var lastOrder = null;
 
   function viewer() { return document.getElementById("viewer"); }
   function svg() { var v = viewer(); return v && v.querySelector(".page-svg"); }
@@ -36,8 +33,6 @@
       region.classList.add("selected");
       region.scrollIntoView({ block: "center", inline: "center", behavior: "instant" });
     }
-    showTag("selected", region);
-    showTag("hover", null);
     showTag("selected", region);
     showTag("hover", null);
     if (entry) {
@@ -139,12 +134,10 @@
     var only = v.querySelector("[data-low-only]");
     if (only) only.checked = lowOnly;
     var near = Math.min(1, threshold + NEAR);
-    var near = Math.min(1, threshold + NEAR);
     v.querySelectorAll(".item, .entry").forEach(function (el) {
       var conf = parseFloat(el.dataset.confidence);
       var low = conf < threshold;
       el.classList.toggle("low", low);
-      el.classList.toggle("near", !low && conf < near);
       el.classList.toggle("near", !low && conf < near);
       el.classList.toggle("is-hidden", !!hidden[el.dataset.kind] || (lowOnly && !low));
     });
@@ -165,15 +158,6 @@
     v.dataset.threshold = value;
     var out = v.querySelector("[data-threshold-output]");
     if (out) out.textContent = parseFloat(value).toFixed(2);
-    var near = Math.min(1, parseFloat(value) + NEAR);
-    v.dataset.near = near;
-    var legend = v.querySelector("[data-legend]");
-    if (legend) {
-      legend.style.setProperty("--t", Math.round(parseFloat(value) * 100) + "%");
-      legend.style.setProperty("--n", Math.round(near * 100) + "%");
-      legend.querySelectorAll("[data-legend-t]").forEach(function (s) { s.textContent = parseFloat(value).toFixed(2); });
-      legend.querySelectorAll("[data-legend-n]").forEach(function (s) { s.textContent = near.toFixed(2); });
-    }
     var near = Math.min(1, parseFloat(value) + NEAR);
     v.dataset.near = near;
     var legend = v.querySelector("[data-legend]");
@@ -509,7 +493,6 @@
   document.addEventListener("error", function (e) {
     var t = e.target;
     if (t.matches && t.matches("img[data-thumb]")) t.parentNode.classList.add("no-image");
-    if (t.matches && t.matches(".page-svg image")) imageProblem(t.getAttribute("href"));
   }, true);
 
   // The thumbnail strip: arrow keys, Home and End move between pages' links.
@@ -528,29 +511,16 @@
   function csrfToken() {
     try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (err) { return ""; }
   }
-  // One save at a time, the latest values winning: a change made while one is under way waits for it.
-  var prefs = { pending: null, sending: false };
   function savePrefs(fields) {
     var v = viewer();
     if (!v || !v.dataset.prefsUrl || !started) return;
-    prefs.pending = Object.assign(prefs.pending || {}, fields);
-    prefs.url = v.dataset.prefsUrl;
-    if (!prefs.sending) sendPrefs();
-  }
-  function sendPrefs() {
-    var fields = prefs.pending;
-    prefs.pending = null;
-    if (!fields) { prefs.sending = false; return; }
-    prefs.sending = true;
-    document.documentElement.dataset.prefsSaved = "sending";
     var body = new FormData();
     Object.keys(fields).forEach(function (k) { body.append(k, fields[k]); });
-    fetch(prefs.url, {
+    fetch(v.dataset.prefsUrl, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
-    }).then(function (r) { if (!prefs.pending) document.documentElement.dataset.prefsSaved = r.ok ? "ok" : "refused"; })
-      .catch(function () { /* a view setting not remembered is no loss of work */ })
-      .then(sendPrefs);
+    }).then(function (r) { document.documentElement.dataset.prefsSaved = r.ok ? "ok" : "refused"; })
+      .catch(function () { /* a view setting not remembered is no loss of work */ });
   }
   function readSettings() {
     var v = viewer();
