@@ -98,8 +98,13 @@ class Profile(models.Model):
 
     @property
     def key_works(self) -> bool:
-        """Whether the key may be tried: set, not known to be rejected, and readable."""
-        return self.has_key and self.key_state not in (KeyState.REJECTED, KeyState.UNREADABLE)
+        """Whether the key may be tried: set and readable.
+
+        A key Send.ai rejected the last time is still tried: the 401 may have been transient,
+        and only Send.ai can say whether it still rejects the key (the mark is cleared by the
+        next answer that is not a 401: review.acting.key_answered).
+        """
+        return self.has_key and self.key_state != KeyState.UNREADABLE
 
     def api_key(self) -> str:
         """The decrypted key, for the one call that sends it. Marks the key as used.

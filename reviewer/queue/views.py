@@ -29,6 +29,7 @@ from reviewer.accounts.models import Profile
 from reviewer.accounts.roles import profile_of
 from reviewer.queue import claims, reach, sources
 from reviewer.queue.models import Entry, Skip
+from reviewer.review.acting import key_answered, key_failed
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +117,9 @@ def next_task(request: HttpRequest) -> HttpResponse:
     except UndecryptableKey as e:
         messages.error(request, str(e))
         return _go(request, reverse("account"))
+    except (sendai.InvalidKey, sendai.MissingScope) as e:
+        messages.error(request, key_failed(profile, e))
+        return _go(request, reverse("account"))
     except sendai.SendaiError as e:
         messages.error(request, _("No task could be handed out: %(reason)s") % {"reason": e})
         return _go(request, reverse("queue"))
@@ -123,6 +127,7 @@ def next_task(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Nothing is waiting for review. Well done."))
         return _go(request, reverse("queue"))
     entry = found[0]
+    key_answered(profile, acted=False)
     return _go(request, reverse("task", args=[entry.team_id, entry.project_id, entry.task_id]))
 
 

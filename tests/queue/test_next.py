@@ -168,3 +168,23 @@ def test_a_task_fetched_ahead_is_used_once(reviewer, settings, people):
     reviewer.post("/queue/next/")
     assert reviewer.get("/review/team_123456/proj_123456/task_1/").status_code == 200
     assert reviewer.get("/review/team_123456/proj_123456/task_1/").status_code == 503  # asked upstream again
+
+
+def test_a_key_marked_rejected_by_an_earlier_401_is_still_tried_and_the_mark_cleared(client, people, upstream):
+    """A 401 may be transient: the key stays suspect, never locked; Send.ai decides (issue #12)."""
+    give_key(people.reviewer, make_key(project=make_project()), state="rejected")
+    client.force_login(people.reviewer)
+    _queue(make_task("task_1"))
+    response = client.post("/queue/next/")
+    assert response["Location"] == "/review/team_123456/proj_123456/task_1/"
+    assert Profile.objects.get(user=people.reviewer).key_state == "set"
+
+
+def test_a_key_that_send_ai_rejects_on_next_is_marked_and_the_person_told(client, people, upstream):
+    give_key(people.reviewer, "sk_not_a_key_send_ai_knows_0000000000")
+    client.force_login(people.reviewer)
+    _queue(make_task("task_1"))
+    response = client.post("/queue/next/", follow=True)
+    assert "Send.ai rejected your API key" in response.content.decode()
+    assert Profile.objects.get(user=people.reviewer).key_state == "rejected"
+    assert Entry.objects.get(task_id="task_1").claimed_by is None
