@@ -13,6 +13,8 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from reviewer.review.overlays import Item
 
 SEPARATORS = "./"
@@ -88,11 +90,11 @@ def line_table(items: list[Item], line_height: float) -> tuple[list[tuple[str, s
     rows: list[Row] = []
     for item in placed:
         if not rows or _top(item) - rows[-1].top > line_height / 2:
-            rows.append(Row(top=_top(item), cells=[[] for _ in entities]))
+            rows.append(Row(top=_top(item), cells=[[] for _column in entities]))
         rows[-1].cells[column[item.entity]].append(item)
     unplaced = [i for i in items if _top(i) is None]
     if unplaced:
-        row = Row(top=None, cells=[[] for _ in entities])
+        row = Row(top=None, cells=[[] for _column in entities])
         for item in unplaced:
             row.cells[column[item.entity]].append(item)
         rows.append(row)
@@ -103,12 +105,12 @@ def groups(items: list[Item], added: list[Item], threshold: float, line_height: 
     """The page's items (and those the person added) in the panel's groups, empty ones left out."""
     annotations = [i for i in items if i.kind == "annotation"]
     repeated = _repeated(annotations)
-    fields = Group("fields", "Header fields", [i for i in annotations if i.entity not in repeated])
-    lines = Group("lines", "Line items", [i for i in annotations if i.entity in repeated])
+    fields = Group("fields", _("Header fields"), [i for i in annotations if i.entity not in repeated])
+    lines = Group("lines", _("Line items"), [i for i in annotations if i.entity in repeated])
     if lines.items:
         lines.columns, lines.rows = line_table(lines.items, line_height)
     out = [fields, lines]
-    for kind, title in (("checkbox", "Checkboxes"), ("segment", "Segments"), ("signature", "Signatures")):
+    for kind, title in (("checkbox", _("Checkboxes")), ("segment", _("Segments")), ("signature", _("Signatures"))):
         out.append(Group(kind, title, [i for i in items if i.kind == kind]))
     by_key = {g.key: g for g in out}
     for group in out:

@@ -7,6 +7,14 @@
 (function () {
   "use strict";
 
+  // Words come from Django's JavaScript catalogue (/jsi18n/, loaded before this script); if it
+  // did not load, the English text is shown.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (fmt, obj) {
+    return fmt.replace(/%\(\w+\)s/g, function (m) { return String(obj[m.slice(2, -2)]); });
+  };
+
   var R = window.Reviewer;
   var state = { editing: null, pendingRemove: null, drawing: null, drag: null, timer: null, sending: false, retry: null };
 
@@ -57,10 +65,11 @@
     list.push({ id: Date.now() + "-" + Math.random().toString(36).slice(2), path: path, data: data, note: note || "" });
     writeOutbox(list);
     if (later) return;  // kept in this browser at once; sent when the typing pauses
-    status((note ? note + " " : "") + "Saving…");
+    status((note ? note + " " : "") + gettext("Saving…"));
     flush();
   }
   function pending() { return readOutbox().length; }
+  function waiting(n) { return interpolate(ngettext("%(count)s change waiting to be saved.", "%(count)s changes waiting to be saved.", n), { count: n }, true); }
 
   function flush() {
     if (state.sending || !draftUrl()) return Promise.resolve();
@@ -96,12 +105,12 @@
       writeOutbox(now);
       alertBox("");
       if (result.status === 400) {
-        showError(message.data.key, result.answer.error || "This change was not saved.");
+        showError(message.data.key, result.answer.error || gettext("This change was not saved."));
       } else {
         applyAnswer(result.answer);
       }
       if (readOutbox().length) return flush();
-      status(result.status === 400 ? "Not saved: see the message." : (message.note ? message.note + " " : "") + "All changes saved.");
+      status(result.status === 400 ? gettext("Not saved: see the message.") : (message.note ? message.note + " " : "") + gettext("All changes saved."));
       return null;
     }).catch(function (problem) {
       state.sending = false;
@@ -111,13 +120,12 @@
       }
       if (problem && problem.signedOut) {
         var login = (problem.signedOut && problem.signedOut.login_url) || "/login/?next=" + encodeURIComponent(location.pathname + location.search);
-        alertBox("Your session has ended, so your latest corrections are kept in this browser for now. " +
-          '<a href="' + escapeHtml(login) + '" target="_blank" rel="noopener">Sign in again</a> (in a new tab); they are saved as soon as you are back.');
-        status(pending() + " change(s) waiting to be saved.");
+        var link = '<a href="' + escapeHtml(login) + '" target="_blank" rel="noopener">' + escapeHtml(gettext("Sign in again")) + "</a>";
+        alertBox(interpolate(escapeHtml(gettext("Your session has ended, so your latest corrections are kept in this browser for now. %(link)s (in a new tab); they are saved as soon as you are back.")), { link: link }, true));
       } else {
-        alertBox("Reviewer cannot be reached, so your latest corrections are kept in this browser; they are saved when the connection is back.");
-        status(pending() + " change(s) waiting to be saved.");
+        alertBox(escapeHtml(gettext("Reviewer cannot be reached, so your latest corrections are kept in this browser; they are saved when the connection is back.")));
       }
+      status(waiting(pending()));
       clearTimeout(state.retry);
       state.retry = setTimeout(flush, 4000);
     });
@@ -264,7 +272,12 @@
   function positionText(editor) {
     var form = editor.form, text = form.querySelector("[data-position-text]");
     var placed = !form.elements.top.disabled || !form.elements.coordinates.disabled;
-    text.textContent = placed ? "Placed on the page." : editor.kind === "annotation" ? "No position on the page." : "Draw its outline on the page (needed for a " + editor.kind + ").";
+    var needed = {
+      checkbox: gettext("Draw its outline on the page (needed for a checkbox)."),
+      segment: gettext("Draw its outline on the page (needed for a segment)."),
+      signature: gettext("Draw its outline on the page (needed for a signature).")
+    };
+    text.textContent = placed ? gettext("Placed on the page.") : editor.kind === "annotation" ? gettext("No position on the page.") : needed[editor.kind] || needed.segment;
   }
 
   // Every keystroke is in the outbox at once (a crash loses nothing); it is sent once typing pauses.
@@ -332,8 +345,8 @@
     state.timer = null;
     var li = editor.li;
     if (editor.saved) {
-      if (editor.before) enqueue("", fromChange(li, editor.before), "Change cancelled.");
-      else enqueue("undo/", { key: editor.key }, "Change cancelled.");
+      if (editor.before) enqueue("", fromChange(li, editor.before), gettext("Change cancelled."));
+      else enqueue("undo/", { key: editor.key }, gettext("Change cancelled."));
     }
     closeEditor(false);
     var link = li.querySelector("[data-select]");
@@ -348,7 +361,8 @@
 
   function undo(li) {
     if (!hasChange(li)) return false;
-    enqueue("undo/", { key: li.dataset.ref }, "Undone: " + (li.querySelector(".label") || li).textContent.trim() + " is as the AI read it.");
+    var label = (li.querySelector(".label") || li).textContent.trim();
+    enqueue("undo/", { key: li.dataset.ref }, interpolate(gettext("Undone: %(label)s is as the AI read it."), { label: label }, true));
     if (li.dataset.kind !== "annotation" || li.classList.contains("added")) afterFlush(refreshViewer);
     return true;
   }
@@ -359,11 +373,11 @@
     if (state.pendingRemove === li.dataset.ref) {
       state.pendingRemove = null;
       if (state.editing) closeEditor(false);
-      enqueue("", baseOf(li, "remove"), label + " removed. Press u to undo.");
+      enqueue("", baseOf(li, "remove"), interpolate(gettext("%(label)s removed. Press u to undo."), { label: label }, true));
       return;
     }
     state.pendingRemove = li.dataset.ref;
-    status("Press Delete again to remove " + label + " (Esc: keep it).");
+    status(interpolate(gettext("Press Delete again to remove %(label)s (Esc: keep it)."), { label: label }, true));
   }
 
   function startAdd(entity) {
@@ -376,7 +390,7 @@
     li.dataset.itemId = "";
     li.dataset.original = "{}";
     li.dataset.confidence = "1";
-    li.innerHTML = '<span class="label">New item</span><div class="change-slot" data-change-slot></div>';
+    li.innerHTML = '<span class="label">' + escapeHtml(gettext("New item")) + '</span><div class="change-slot" data-change-slot></div>';
     list.appendChild(li);
     openEditor(li, "add");
     if (entity && state.editing) {
@@ -418,7 +432,7 @@
     state.drawing = { editor: state.editing };
     var canvas = viewer().querySelector(".canvas");
     if (canvas) canvas.classList.add("drawing");
-    status("Drag a box on the page where the item is (Esc: stop).");
+    status(gettext("Drag a box on the page where the item is (Esc: stop)."));
   }
 
   function handles(li) {
@@ -516,12 +530,12 @@
         form.elements.top.disabled = false; form.elements.left_of_line.disabled = false;
         form.elements.top.value = y0; form.elements.left_of_line.value = x0;
       } else {
-        if (x1 - x0 < 2 || y1 - y0 < 2) { status("That box is too small: drag a larger one."); state.drawing = { editor: editor }; return; }
+        if (x1 - x0 < 2 || y1 - y0 < 2) { status(gettext("That box is too small: drag a larger one.")); state.drawing = { editor: editor }; return; }
         form.elements.coordinates.disabled = false;
         form.elements.coordinates.value = JSON.stringify([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]);
       }
       positionText(editor);
-      status("Placed.");
+      status(gettext("Placed."));
       saveNow(editor);
       var done = form.querySelector("[data-editor-done]");
       if (done) done.focus();
@@ -584,8 +598,8 @@
       fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", redirect: "manual",
         headers: { "X-CSRFToken": csrf(), "Accept": "application/json" } })
         .then(function (r) { if (!r.ok) throw r; return r.json(); })
-        .then(function (answer) { status(answer.notice || "Discarded."); refreshViewer(); })
-        .catch(function () { status("The corrections could not be discarded now; try again."); });
+        .then(function (answer) { status(answer.notice || gettext("Discarded.")); refreshViewer(); })
+        .catch(function () { status(gettext("The corrections could not be discarded now; try again.")); });
     }
   }, true);
 
@@ -595,7 +609,7 @@
     var inEditor = state.editing && state.editing.form.contains(e.target);
     if (e.key === "Escape") {
       if (state.drawing) { state.drawing = null; viewer().querySelector(".canvas").classList.remove("drawing"); status(""); stop(e); return; }
-      if (state.pendingRemove) { state.pendingRemove = null; status("Kept."); stop(e); return; }
+      if (state.pendingRemove) { state.pendingRemove = null; status(gettext("Kept.")); stop(e); return; }
       if (state.editing) { cancel(); stop(e); return; }
       return;
     }
@@ -638,9 +652,9 @@
     if (state.editing) closeEditor(true);
     if (!pending() && !state.sending) return;
     e.preventDefault();
-    status("Saving your corrections first…");
+    status(gettext("Saving your corrections first…"));
     afterFlush(function () {
-      if (pending()) { status("Your corrections are not all saved yet, so nothing was completed. Try again in a moment."); return; }
+      if (pending()) { status(gettext("Your corrections are not all saved yet, so nothing was completed. Try again in a moment.")); return; }
       e.detail.issueRequest(true);
     });
   });
@@ -661,7 +675,7 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (answer) {
         if (answer && String(answer.version) !== String(version()) && !state.editing) {
-          status("Your corrections to this task were changed in another tab or window; the panel now shows them.");
+          status(gettext("Your corrections to this task were changed in another tab or window; the panel now shows them."));
           refreshViewer();
         }
       }).catch(function () { /* offline: the outbox keeps trying */ });
@@ -669,7 +683,7 @@
   window.addEventListener("online", flush);
   document.addEventListener("DOMContentLoaded", function () {
     if (pending()) {
-      status(pending() + " change(s) from before are being saved…");
+      status(interpolate(ngettext("%(count)s change from before is being saved…", "%(count)s changes from before are being saved…", pending()), { count: pending() }, true));
       flush();
       afterFlush(refreshViewer);  // the page was drawn without them
     }

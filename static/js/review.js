@@ -3,6 +3,17 @@
 (function () {
   "use strict";
 
+  // Words come from Django's JavaScript catalogue (/jsi18n/, loaded before this script); if it
+  // did not load, the English text is shown.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (fmt, obj) {
+    return fmt.replace(/%\(\w+\)s/g, function (m) { return String(obj[m.slice(2, -2)]); });
+  };
+  // Figures a person reads use the language's decimal mark; those in attributes and URLs never do.
+  var DECIMAL = (window.get_format && window.get_format("DECIMAL_SEPARATOR")) || ".";
+  function decimal(x) { return x.toFixed(2).replace(".", DECIMAL); }
+
   var zoom = { mode: "width", scale: 1 };
   var hidden = {};
   var lowOnly = false;
@@ -157,15 +168,15 @@
     var v = viewer();
     v.dataset.threshold = value;
     var out = v.querySelector("[data-threshold-output]");
-    if (out) out.textContent = parseFloat(value).toFixed(2);
+    if (out) out.textContent = decimal(parseFloat(value));
     var near = Math.min(1, parseFloat(value) + NEAR);
     v.dataset.near = near;
     var legend = v.querySelector("[data-legend]");
     if (legend) {
       legend.style.setProperty("--t", Math.round(parseFloat(value) * 100) + "%");
       legend.style.setProperty("--n", Math.round(near * 100) + "%");
-      legend.querySelectorAll("[data-legend-t]").forEach(function (s) { s.textContent = parseFloat(value).toFixed(2); });
-      legend.querySelectorAll("[data-legend-n]").forEach(function (s) { s.textContent = near.toFixed(2); });
+      legend.querySelectorAll("[data-legend-t]").forEach(function (s) { s.textContent = decimal(parseFloat(value)); });
+      legend.querySelectorAll("[data-legend-n]").forEach(function (s) { s.textContent = decimal(near); });
     }
     v.querySelectorAll("[data-page-link]").forEach(function (a) {
       ["href", "hx-get"].forEach(function (attr) {
@@ -456,14 +467,16 @@
   }
   function imageProblem(url) {
     fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
-      if (r.ok) { imageNotice("failed", "The page image could not be shown."); return; }
+      if (r.ok) { imageNotice("failed", gettext("The page image could not be shown.")); return; }
       var kind = r.headers.get("X-Image-Problem") || (r.status === 404 ? "none" : "failed");
       return r.text().then(function (text) {
-        if (kind === "none") imageNotice("none", "No page image: " + (text || "Send.ai offers none for this page.") + " The outlines are drawn on a blank page of the page's size.");
-        else if (kind === "key") imageNotice("key", "No page image: " + text);
-        else imageNotice("failed", "The page image could not be loaded (HTTP " + r.status + "): " + text);
+        if (kind === "none") {
+          imageNotice("none", interpolate(gettext("No page image: %(reason)s The outlines are drawn on a blank page of the page's size."),
+            { reason: text || gettext("Send.ai offers none for this page.") }, true));
+        } else if (kind === "key") imageNotice("key", interpolate(gettext("No page image: %(reason)s"), { reason: text }, true));
+        else imageNotice("failed", interpolate(gettext("The page image could not be loaded (HTTP %(status)s): %(reason)s"), { status: r.status, reason: text }, true));
       });
-    }).catch(function () { imageNotice("failed", "The page image could not be loaded: Reviewer cannot be reached."); });
+    }).catch(function () { imageNotice("failed", gettext("The page image could not be loaded: Reviewer cannot be reached.")); });
   }
   function checkImage() {
     var s = svg(), image = s && s.querySelector("image");
@@ -478,7 +491,7 @@
   function retryImage() {
     var s = svg(), image = s && s.querySelector("image");
     if (!image) return;
-    imageNotice("loading", "Loading the page image…");
+    imageNotice("loading", gettext("Loading the page image…"));
     retries += 1;
     image.setAttribute("href", image.getAttribute("href").split("?")[0] + "?retry=" + retries);
     checkImage();
@@ -626,10 +639,10 @@
     n.id = "notice-signin";
     n.className = "notice notice-error";
     n.setAttribute("role", "alert");
-    n.textContent = (detail.message || "Your session has ended.") + " ";
+    n.textContent = (detail.message || gettext("Your session has ended.")) + " ";
     var a = document.createElement("a");
     a.href = url;
-    a.textContent = detail.stale ? "Reload this page" : "Sign in again";
+    a.textContent = detail.stale ? gettext("Reload this page") : gettext("Sign in again");
     a.setAttribute("data-signin-link", "");
     n.appendChild(a);
     var host = document.getElementById("task-state") || document.getElementById("main");
