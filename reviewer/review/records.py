@@ -7,8 +7,8 @@ import time
 from django.utils import timezone
 
 from reviewer import sendai
-from reviewer.sendai.client import scrub_code
 from reviewer.review.models import Action, ActionRecord
+from reviewer.sendai.client import scrub_code
 
 
 def record_action(
