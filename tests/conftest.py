@@ -68,6 +68,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_to_begin_with():
+    """A request activates its language in the thread that answers it, and it stays active
+    there afterwards (the test client answers in the test's own thread): a Dutch page in one
+    test must not make the next test's Python messages Dutch."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttling counters and action tokens live in the cache (Redis on the second pass), which
     outlives a test; start each test without them."""
