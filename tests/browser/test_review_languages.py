@@ -365,3 +365,28 @@ def test_without_the_catalogue_the_scripts_work_in_english(console):
     page.locator("#threshold").fill("0.65")
     assert page.locator("[data-threshold-output]").inner_text() == "0.65"
     assert errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_english_review_screen_is_axe_clean_too(browser, live_server, people, console, axe, scheme):
+    """The same states in English, so that both languages are checked in both themes."""
+    context, page = _context(browser, live_server, people, "english", scheme)
+    problems: list[str] = []
+    try:
+        for task in (INVOICE, MULTI_PAGE):
+            _open(page, console.task_url(task))
+            assert page.locator("html").get_attribute("lang") == "en"
+            chrome = page.evaluate(CHROME)
+            assert "Low: below 0.80" in chrome and "Items on page 1" in chrome and "Keyboard shortcuts" in chrome
+            assert ISO_MOMENT.search(page.locator(".task-details .facts").text_content())
+            problems += _axe_clean(page, axe, f"{task} ({scheme})")
+            for key, dialog in (("r", "#report-dialog"), ("x", "#discard-dialog"), ("?", "#shortcuts")):
+                page.keyboard.press(key)
+                page.locator(dialog).wait_for(state="visible")
+                problems += _axe_clean(page, axe, f"{task} {dialog} ({scheme})")
+                page.keyboard.press("Escape")
+                page.locator(dialog).wait_for(state="hidden")
+    finally:
+        context.close()
+        IN_FLIGHT.wait_idle()
+    assert not problems, "\n".join(problems)
