@@ -645,7 +645,8 @@
     a.textContent = detail.stale ? gettext("Reload this page") : gettext("Sign in again");
     a.setAttribute("data-signin-link", "");
     n.appendChild(a);
-    var host = document.getElementById("task-state") || document.getElementById("main");
+    // An open modal dialog (Report, Discard) makes the rest of the page inert: say it there.
+    var host = document.querySelector("dialog[open]") || document.getElementById("task-state") || document.getElementById("main");
     if (host && !n.isConnected) host.prepend(n);
     a.focus();
   });
