@@ -143,7 +143,7 @@ def test_a_hung_upstream_leaves_the_console_responsive(over_http, faulty, settin
         busy = over_http.get(base + TASK_URL, timeout=30)
         assert busy.status_code == 503
         assert "so this one was not sent; try again in a moment." in busy.text
-        assert "<h1 id=\"problem-title\">Reviewer is waiting on Send.ai for too many requests</h1>" in busy.text
+        assert '<h1 id="problem-title">Reviewer is waiting on Send.ai for too many requests</h1>' in busy.text
         fragment = over_http.get(base + TASK_URL + "?page=1", headers={"HX-Request": "true", "HX-Target": "viewer"})
         assert fragment.status_code == 503
         assert fragment.text.lstrip().startswith('<section id="viewer"')
