@@ -42,6 +42,12 @@ class AppendOnly(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not self._state.adding:
             raise PermissionError("The action log is append-only: records are never changed.")
+        # PostgreSQL's text cannot hold NUL (an upstream message may carry one): the record keeps
+        # it visibly as ␀ on every database, instead of failing to be written after the action.
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(value, str) and "\x00" in value:
+                setattr(self, field.attname, value.replace("\x00", "\u2400"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

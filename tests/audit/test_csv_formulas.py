@@ -15,7 +15,6 @@ DANGEROUS = [
     "@SUM(A1)",
     "\t=1+1",
     "\r=1+1",
-    "\x00=HYPERLINK(1)",
     " =HYPERLINK(1)",
     "\n=HYPERLINK(1)",
     "  \n\t=1",
@@ -33,6 +32,13 @@ def test_a_formula_behind_whitespace_or_controls_is_quoted(lead_client, people, 
     [row] = csv_rows(lead_client.get("/audit/approvals/?format=csv"))
     assert row["reviewer"] == "'" + value
     assert row["message"] == "'" + value
+
+
+def test_a_nul_is_kept_visibly_and_leads_no_formula(lead_client, people):
+    """PostgreSQL cannot store NUL: the log keeps it as ␀ (on SQLite too), which no spreadsheet runs."""
+    rec("rita", "approve", message="\x00=HYPERLINK(1)", task="t1")
+    [row] = csv_rows(lead_client.get("/audit/approvals/?format=csv"))
+    assert row["message"] == "\u2400=HYPERLINK(1)"
 
 
 @pytest.mark.parametrize("value", ["ok", "a=b", "rita", "12", "e-mail", " plain"])
