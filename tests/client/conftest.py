@@ -7,6 +7,7 @@ pointed at it through settings, with short timeouts. Nothing leaves the machine.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import socket
@@ -179,19 +180,28 @@ def local_only(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", connect_locally)
 
 
-@pytest.fixture
-def upstream(settings):
+@contextlib.contextmanager
+def serving(settings):
+    """A local upstream that misbehaves on demand, the console pointed at it with short timeouts."""
     server = Upstream()
     thread = threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     settings.SENDAI_API_URL = server.url
     settings.SENDAI_CONNECT_TIMEOUT = 0.5
     settings.SENDAI_READ_TIMEOUT = 0.5
-    yield server
-    server.stopping.set()
-    server.server.shutdown()
-    server.server.server_close()
-    thread.join()
+    try:
+        yield server
+    finally:
+        server.stopping.set()
+        server.server.shutdown()
+        server.server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def upstream(settings):
+    with serving(settings) as server:
+        yield server
 
 
 @pytest.fixture

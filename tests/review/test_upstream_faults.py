@@ -13,7 +13,7 @@ import threading
 import pytest
 
 from reviewer.review.models import ActionRecord
-from tests.client.conftest import Upstream
+from tests.client.conftest import serving
 from tests.conftest import DOC_TASK, give_key
 
 TASK_URL = "/review/team_123456/proj_123456/task_abcdef123456/"
@@ -28,17 +28,8 @@ def act_url(action: str) -> str:
 @pytest.fixture
 def faulty(settings):
     """A local upstream that misbehaves on demand, with short timeouts."""
-    server = Upstream()
-    thread = threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    settings.SENDAI_API_URL = server.url
-    settings.SENDAI_CONNECT_TIMEOUT = 0.5
-    settings.SENDAI_READ_TIMEOUT = 0.5
-    yield server
-    server.stopping.set()
-    server.server.shutdown()
-    server.server.server_close()
-    thread.join()
+    with serving(settings) as server:
+        yield server
 
 
 @pytest.fixture
