@@ -230,6 +230,24 @@ def upstream_task(task_id: str) -> Task:
     return Task.objects.get(project__project_id=PROJECT, task_id=task_id)
 
 
+def queue_tasks(*task_ids: str) -> None:
+    """Only these tasks wait, oldest first, as a sync or a notification would leave them."""
+    from reviewer.queue.models import Entry
+
+    for minutes, task_id in enumerate(task_ids):
+        task = upstream_task(task_id)
+        Entry.objects.create(
+            team_id=TEAM,
+            project_id=PROJECT,
+            task_id=task_id,
+            status="REVIEWING",
+            name=task.name,
+            step_type=task.step_type,
+            created_at=task.created_at.replace(year=2020, minute=minutes),
+            source="list",
+        )
+
+
 def _artifact_name(node_name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", node_name).strip("-")
 

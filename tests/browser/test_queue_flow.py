@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from reviewer.queue.models import ClaimEvent, Entry
 from reviewer.review.models import ActionRecord
-from tests.browser.conftest import PROJECT, TEAM, upstream_task
+from tests.browser.conftest import queue_tasks, upstream_task
 
 ORDER = ["task_demo_022", "task_demo_023", "task_demo_024", "task_demo_027"]
 
 
 def _fill_queue() -> None:
-    """Only these tasks wait, oldest first, as a sync or a notification would leave them."""
-    for minutes, task_id in enumerate(ORDER):
-        task = upstream_task(task_id)
-        Entry.objects.create(
-            team_id=TEAM,
-            project_id=PROJECT,
-            task_id=task_id,
-            status="REVIEWING",
-            name=task.name,
-            step_type=task.step_type,
-            created_at=task.created_at.replace(year=2020, minute=minutes),
-            source="list",
-        )
+    queue_tasks(*ORDER)
 
 
 def test_a_reviewer_works_through_several_tasks_with_the_keyboard(console, screenshot):

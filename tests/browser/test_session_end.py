@@ -6,23 +6,9 @@ import time
 
 from reviewer.queue.models import Entry
 from reviewer.sandbox.models import Report
-from tests.browser.conftest import PASSWORD, PROJECT, TEAM, upstream_task
+from tests.browser.conftest import PASSWORD, queue_tasks
 
 TASK = "task_demo_022"
-
-
-def _queue_one() -> None:
-    task = upstream_task(TASK)
-    Entry.objects.create(
-        team_id=TEAM,
-        project_id=PROJECT,
-        task_id=TASK,
-        status="REVIEWING",
-        name=task.name,
-        step_type=task.step_type,
-        created_at=task.created_at,
-        source="list",
-    )
 
 
 def _claim(console) -> None:
@@ -49,7 +35,7 @@ def _fill_report(page, message: str) -> None:
 
 
 def test_leaving_after_a_report_gives_the_claim_back(console):
-    _queue_one()
+    queue_tasks(TASK)
     _claim(console)
     page = console.page
     _fill_report(page, "Stamp over the total")
@@ -62,7 +48,7 @@ def test_leaving_after_a_report_gives_the_claim_back(console):
 
 
 def test_a_report_sent_after_the_session_ended_is_kept_and_sent_after_signing_in(console):
-    _queue_one()
+    queue_tasks(TASK)
     _claim(console)
     page = console.page
     _fill_report(page, "The total is unreadable")

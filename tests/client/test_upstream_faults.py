@@ -36,7 +36,7 @@ def test_it_stops_waiting_for_a_head_that_trickles_past_the_deadline(upstream, a
 
 
 def test_an_answer_that_comes_whole_in_time_is_read(upstream, api, doc_task, settings):
-    settings.SENDAI_READ_TIMEOUT = 5
+    settings.SENDAI_READ_TIMEOUT = 60  # far beyond the ~0.5 s the trickle takes, even on a busy machine
     upstream.reply(json_body={"payload": doc_task}, trickle=0.0005)
     assert api.get(*IDS).task.id == "task_abcdef123456"
 
