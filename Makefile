@@ -96,8 +96,9 @@ test-postgres: install-dev browser-deps i18n
 
 # Benchmarks (benchmarks/README.md): every module in benchmarks/registry.py, full size; prints a table
 # and writes benchmarks/RESULTS.md, each figure a ratio against a reference measured in the same run.
+# BENCH_ARGS="--only overlays" runs one; BENCH_ARGS="--label Before" labels the generated heading.
 bench: install-dev browser-deps i18n
-	$(TEST_ENV) $(BIN)/python -m benchmarks --size full
+	$(TEST_ENV) $(BIN)/python -m benchmarks --size full $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

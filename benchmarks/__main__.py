@@ -100,14 +100,16 @@ def _line(row: dict) -> str:
     )
 
 
-def markdown(rows: list[dict], size: str, label: str, started: datetime.datetime, durations: dict[str, float]) -> str:
+def markdown(
+    rows: list[dict], size: str, label: str, started: datetime.datetime, durations: dict[str, float], rev: str
+) -> str:
     m = machine()
     heading = f"## {label}: " if label else "## "
     lines = [
         BEGIN,
         f"{heading}`make bench` ({size} size), {started:%Y-%m-%d %H:%M} UTC",
         "",
-        f"- Revision: {revision()}",
+        f"- Revision: {rev}",
         f"- Machine: {m['cores']} cores ({m['cpu']}), load average at the end "
         f"{m['load'][0]:.2f} / {m['load'][1]:.2f} / {m['load'][2]:.2f} (1 / 5 / 15 min), Python {m['python']}",
         "- Time taken: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in durations.items()),
@@ -184,9 +186,10 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     started = datetime.datetime.now(datetime.UTC)
+    rev = revision()  # what was measured: the revision when the run began
     names = args.only or list(MODULES)
     rows, durations = run_all(names, args.size)
-    section = markdown(rows, args.size, args.label, started, durations)
+    section = markdown(rows, args.size, args.label, started, durations, rev)
     write(args.output, section)
     print(f"\nWrote {args.output}")
     return 1 if any(r.get("value") is None and r.get("passed") is False for r in rows) else 0
