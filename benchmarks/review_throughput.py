@@ -97,8 +97,20 @@ def _load(url: str, cookies, clients: int, seconds: float) -> tuple[float, int]:
     return sum(ok for ok, _ in counts) / elapsed, sum(f for _, f in counts)
 
 
+def _redis_answers(url: str) -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(url, socket_timeout=2).ping())
+    except Exception:  # noqa: BLE001 (any failure means: no Redis to share the cache)
+        return False
+
+
 def run(size: str) -> list[dict]:
     p = SIZES[size]
+    # Two workers need a shared cache (sessions, action tokens); without Redis, one worker.
+    shared = _redis_answers(REDIS_URL)
+    workers, redis_url = (2, REDIS_URL) if shared else (1, None)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump([bench_task("task_bench_p4", 100)], f)
         tasks_file = Path(f.name)
@@ -108,7 +120,7 @@ def run(size: str) -> list[dict]:
     serving.start()
     try:
         env = {"SENDAI_API_URL": f"http://127.0.0.1:{STUB_PORT}"}
-        with Stack(PORT, workers=2, threads=8, tasks=tasks_file, redis_url=REDIS_URL, env=env) as stack:
+        with Stack(PORT, workers=workers, threads=8, tasks=tasks_file, redis_url=redis_url, env=env) as stack:
             stub.source = f"{stack.url}/sandbox"
             session = stack.session()
             review, bare = stack.task_url("task_bench_p4"), f"{stack.url}/bench/bare/"
@@ -133,7 +145,10 @@ def run(size: str) -> list[dict]:
         stub.shutdown()
         stub.server_close()
         tasks_file.unlink(missing_ok=True)
-    note = f"{failures} requests failed during the load" if failures else ""
+    notes = [f"{workers} gunicorn worker(s) × 8 threads" + ("" if shared else " (no Redis at BENCH_REDIS_URL)")]
+    if failures:
+        notes.append(f"{failures} requests failed during the load")
+    note = "; ".join(notes)
     return [
         figure(
             GROUP,
