@@ -54,8 +54,15 @@ new PerformanceObserver((list) => {
 """.replace("MARK_NAME", MARK)
 
 SIZES = {
-    "full": {"counts": (10, 100, 1000, 5000), "loads": 5, "switch_items": 5000, "long_pages": 200, "long_items": 100},
-    "tiny": {"counts": (10, 100), "loads": 1, "switch_items": 50, "long_pages": 5, "long_items": 10},
+    "full": {
+        "counts": (10, 100, 1000, 5000),
+        "loads": 5,
+        "switch_items": 5000,
+        "long_pages": 200,
+        "long_items": 100,
+        "timeout": 300,
+    },
+    "tiny": {"counts": (10, 100), "loads": 1, "switch_items": 50, "long_pages": 5, "long_items": 10, "timeout": 60},
 }
 
 
@@ -177,17 +184,18 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _Browser:
-    def __init__(self, cookies: list[dict]):
+    def __init__(self, cookies: list[dict], timeout_ms: int):
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
         from playwright.sync_api import sync_playwright
 
         self.playwright = sync_playwright().start()
         self.chromium = self.playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         self.cookies = cookies
+        self.timeout_ms = timeout_ms  # a page that never marks its overlays drawn fails after this
 
     def context(self):
         context = self.chromium.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
-        context.set_default_timeout(300_000)
+        context.set_default_timeout(self.timeout_ms)
         context.add_cookies(self.cookies)
         context.add_init_script(TIMER)
         return context
@@ -200,7 +208,13 @@ class _Browser:
         if response is None or response.status != 200:
             context.close()
             raise RuntimeError(f"{url}: HTTP {response and response.status}")
-        page.wait_for_function(f"() => window.__drawn.length >= {marks}", timeout=300_000)
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            page.wait_for_function(f"() => window.__drawn.length >= {marks}", timeout=self.timeout_ms)
+        except PlaywrightTimeout:
+            context.close()
+            raise RuntimeError(f"{url}: no performance.mark('{MARK}') within {self.timeout_ms / 1000:.0f} s") from None
         return page.evaluate("() => window.__drawn[0]") / 1000, page, context
 
     def close(self):
@@ -241,7 +255,7 @@ def run(size: str) -> list[dict]:
                 image.headers.get("Content-Type", "image/svg+xml") if image is not None else "image/svg+xml"
             )
             server.start()
-            browser = _Browser(stack.cookies_for_playwright(session))
+            browser = _Browser(stack.cookies_for_playwright(session), p["timeout"] * 1000)
             try:
                 rows += _opens(browser, stack, counts, loads)
                 rows += _switch(browser, stack, p, loads)
@@ -294,7 +308,7 @@ def _switch(browser: _Browser, stack: Stack, p: dict, loads: int) -> list[dict]:
         opens.append(seconds)
         link = page.locator('nav.strip [data-page-link="2"]')
         started = link.evaluate("(a) => { const t = performance.now(); a.click(); return t; }")
-        page.wait_for_function("() => window.__drawn.length >= 2", timeout=300_000)
+        page.wait_for_function("() => window.__drawn.length >= 2", timeout=browser.timeout_ms)
         switches.append((page.evaluate("() => window.__drawn[1]") - started) / 1000)
         context.close()
     n = p["switch_items"]
