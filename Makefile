@@ -94,9 +94,11 @@ test-sqlite: install-dev browser-deps i18n
 test-postgres: install-dev browser-deps i18n
 	$(TEST_ENV) DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest
 
-# Benchmarks (figures for benchmarks/RESULTS.md, ratios against a reference measured in the same run).
+# Benchmarks (benchmarks/README.md): every module in benchmarks/registry.py, full size; prints a table
+# and writes benchmarks/RESULTS.md, each figure a ratio against a reference measured in the same run.
+# BENCH_ARGS="--only overlays" runs one; BENCH_ARGS="--label Before" labels the generated heading.
 bench: install-dev browser-deps i18n
-	$(TEST_ENV) $(BIN)/pytest benchmarks -p no:randomly -s -q
+	$(TEST_ENV) $(BIN)/python -m benchmarks --size full $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,0 +1,1 @@
+"""The benchmarks behind `make bench` (benchmarks/README.md): `python -m benchmarks`."""

@@ -1,0 +1,7 @@
+"""Every benchmark module `python -m benchmarks` runs, in order: one line each (benchmarks/README.md)."""
+
+MODULES = {
+    "overlays": "benchmarks.overlays",
+    "p1": "benchmarks.console_action",
+    "p4": "benchmarks.review_throughput",
+}
