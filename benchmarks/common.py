@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import re
+import socket
 import statistics
 import time
 from collections.abc import Callable, Sequence
+
+
+def free_port() -> int:
+    """A port no one listens on now, so that two runs (the suite's two passes side by side, or the
+    suite beside `make bench`) never collide."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
 
 GOAL = re.compile(r"^\s*(≤|<=|≥|>=)\s*([0-9.]+)\s*×?\s*$")
 

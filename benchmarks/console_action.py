@@ -20,12 +20,11 @@ from pathlib import Path
 
 import requests
 
-from benchmarks.common import figure
+from benchmarks.common import figure, free_port
 from benchmarks.overlays import bench_task
 from benchmarks.stack import PROJECT, TEAM, Stack
 
 GROUP = "P1: an action"
-PORT = 18420
 ACTIONS = {"full": 100, "tiny": 4}  # approve/disapprove pairs, each way
 WARM_UP = 2
 FORM = re.compile(
@@ -79,7 +78,7 @@ def run(size: str) -> list[dict]:
         json.dump(tasks, f)
         tasks_file = Path(f.name)
     try:
-        with Stack(PORT, tasks=tasks_file) as stack:
+        with Stack(free_port(), tasks=tasks_file) as stack:
             console = stack.session()
             direct = requests.Session()
             page_url = stack.task_url("task_bench_p1")

@@ -30,11 +30,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from benchmarks.common import figure, not_measured
+from benchmarks.common import figure, free_port, not_measured
 from benchmarks.stack import Stack
 
 GROUP = "Overlays"
-PORT, STATIC_PORT = 18410, 18411
 WIDTH, HEIGHT = 2480, 3508
 LABEL_STUDIO = {10: 3.1, 100: 3.0, 1000: 7.1, 5000: 75.8}  # seconds, recorded (issue 13)
 WORDS = ("Invoice", "1,234.56", "EUR", "2024-01-15", "Acme B.V.", "NL91ABNA0417164300", "12", "VAT 21%", "Total")
@@ -241,10 +240,10 @@ def run(size: str) -> list[dict]:
         json.dump(tasks, f)
         tasks_file = Path(f.name)
     rows: list[dict] = []
-    static = _Static(("127.0.0.1", STATIC_PORT), _Handler)
+    static = _Static(("127.0.0.1", 0), _Handler)
     server = threading.Thread(target=static.serve_forever, daemon=True)
     try:
-        with Stack(PORT, tasks=tasks_file) as stack:
+        with Stack(free_port(), tasks=tasks_file) as stack:
             session = stack.session()
             # The page image as the review page names it: the same bytes for the reference page.
             html = session.get(stack.task_url(f"task_bench_{counts[0]}"), timeout=120).text
@@ -257,19 +256,20 @@ def run(size: str) -> list[dict]:
             server.start()
             browser = _Browser(stack.cookies_for_playwright(session), p["timeout"] * 1000)
             try:
-                rows += _opens(browser, stack, counts, loads)
+                rows += _opens(browser, stack, counts, loads, static.server_address[1])
                 rows += _switch(browser, stack, p, loads)
                 rows += _long(browser, stack, p, loads)
             finally:
                 browser.close()
     finally:
-        static.shutdown()
+        if server.is_alive():  # shutdown() waits for a serve_forever() that was never started
+            static.shutdown()
         static.server_close()
         tasks_file.unlink(missing_ok=True)
     return rows
 
 
-def _opens(browser: _Browser, stack: Stack, counts, loads: int) -> list[dict]:
+def _opens(browser: _Browser, stack: Stack, counts, loads: int, static_port: int) -> list[dict]:
     rows = []
     for n in counts:
         ours, floor = [], []
@@ -280,7 +280,7 @@ def _opens(browser: _Browser, stack: Stack, counts, loads: int) -> list[dict]:
             if drawn is not None and drawn != n:
                 raise RuntimeError(f"task_bench_{n}: {drawn} items drawn, not {n}")
             ours.append(seconds)
-            seconds, page, context = browser.cold_open(f"http://127.0.0.1:{STATIC_PORT}/ref/{n}")
+            seconds, page, context = browser.cold_open(f"http://127.0.0.1:{static_port}/ref/{n}")
             context.close()
             floor.append(seconds)
         rows.append(

@@ -29,12 +29,11 @@ from pathlib import Path
 
 import requests
 
-from benchmarks.common import figure
+from benchmarks.common import figure, free_port
 from benchmarks.overlays import bench_task
 from benchmarks.stack import Stack
 
 GROUP = "P4: requests per second"
-PORT, STUB_PORT = 18430, 18431
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
 SIZES = {"full": {"runs": 5, "seconds": 8.0, "clients": 8}, "tiny": {"runs": 1, "seconds": 1.0, "clients": 2}}
 
@@ -114,13 +113,14 @@ def run(size: str) -> list[dict]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump([bench_task("task_bench_p4", 100)], f)
         tasks_file = Path(f.name)
-    stub = _Stub(("127.0.0.1", STUB_PORT), _StubHandler)
+    stub = _Stub(("127.0.0.1", 0), _StubHandler)
+    stub_port = stub.server_address[1]
     stub.recorded = {}
     serving = threading.Thread(target=stub.serve_forever, daemon=True)
     serving.start()
     try:
-        env = {"SENDAI_API_URL": f"http://127.0.0.1:{STUB_PORT}"}
-        with Stack(PORT, workers=workers, threads=8, tasks=tasks_file, redis_url=redis_url, env=env) as stack:
+        env = {"SENDAI_API_URL": f"http://127.0.0.1:{stub_port}"}
+        with Stack(free_port(), workers=workers, threads=8, tasks=tasks_file, redis_url=redis_url, env=env) as stack:
             stub.source = f"{stack.url}/sandbox"
             session = stack.session()
             review, bare = stack.task_url("task_bench_p4"), f"{stack.url}/bench/bare/"
