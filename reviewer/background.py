@@ -44,6 +44,12 @@ def enqueue(task, *args, delay: float = 0) -> None:
         transaction.on_commit(lambda: task.enqueue(*args), robust=True)
 
 
+def enqueue_periodic() -> None:
+    """Enqueue each of settings.PERIODIC_TASKS once."""
+    for path, _every in settings.PERIODIC_TASKS:
+        import_string(path).enqueue()
+
+
 def run_periodic(stop: threading.Event, clock: Callable[[], float] = time.monotonic) -> None:
     """Enqueue each of settings.PERIODIC_TASKS every so many seconds, the first at once, until `stop`.
 

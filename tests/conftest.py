@@ -224,3 +224,16 @@ def _run_rq_tasks(due: bool) -> None:
     from django_tasks_rq import Job
 
     SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True, with_scheduler=False)
+
+
+def enqueued() -> list[str]:
+    """The dotted paths of the tasks waiting for the worker, oldest first."""
+    from django.conf import settings
+
+    if settings.TASK_BACKEND == "rq":
+        import django_rq
+
+        return [job.func_name for job in django_rq.get_queue("default").get_jobs()]
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.ready().order_by("enqueued_at", "id").values_list("task_path", flat=True))

@@ -22,15 +22,29 @@ class Command(BaseCommand):
             dest="periodic",
             help="Only run tasks; enqueue no periodic work (another worker does).",
         )
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="Enqueue the periodic work once, run every task that is ready, then exit.",
+        )
 
-    def handle(self, *args, periodic: bool, verbosity: int, **options):
+    def handle(self, *args, periodic: bool, batch: bool, verbosity: int, **options):
         stop = threading.Event()
-        if periodic:
+        if periodic and batch:
+            background.enqueue_periodic()
+        elif periodic:
             threading.Thread(target=background.run_periodic, args=(stop,), name="periodic", daemon=True).start()
         try:
             if settings.TASK_BACKEND == "rq":
-                call_command("rqworker", "default", with_scheduler=True, verbosity=verbosity)
+                call_command(
+                    "rqworker",
+                    "default",
+                    job_class="django_tasks_rq.Job",
+                    with_scheduler=not batch,
+                    burst=batch,
+                    verbosity=verbosity,
+                )
             else:
-                call_command("db_worker", queue_name="*", reload=False, verbosity=verbosity)
+                call_command("db_worker", queue_name="*", reload=False, batch=batch, verbosity=verbosity)
         finally:
             stop.set()
