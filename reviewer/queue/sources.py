@@ -49,8 +49,14 @@ def sync(client: sendai.Client, team_id: str, project_id: str, *, upload_id: str
     )
     run.status = SyncRun.Status.RUNNING
     run.save(update_fields=["status"])
-    while sync_page(client, run):
-        pass
+    try:
+        while sync_page(client, run):
+            pass
+    except Exception as e:  # recorded as failed, so that no one runs it again
+        SyncRun.objects.filter(pk=run.pk).update(
+            status=SyncRun.Status.FAILED, error=str(e)[:2000], finished_at=timezone.now()
+        )
+        raise
     return SyncResult(seen=run.seen, pages=run.pages, skipped=run.skipped)
 
 

@@ -93,3 +93,14 @@ def test_its_access(client, people, persona, method, status):
 def test_it_asks_a_visitor_to_sign_in(client, db):
     response = client.get(URL)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_an_admin_reads_the_syncs_in_the_admin_site(client, people):
+    SyncRun.objects.create(kind="upload", team_id="team_8", project_id="proj_8", upload_id="upl_8", error="HTTP 502")
+    operator = people.admin
+    operator.is_staff = operator.is_superuser = True  # the admin site's own gate
+    operator.save()
+    client.force_login(operator)
+    page = client.get("/admin/queue/syncrun/").content.decode()
+    assert "team_8" in page and "upl_8" in page
+    assert client.get("/admin/queue/syncrun/add/").status_code == 403  # read only

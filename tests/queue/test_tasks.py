@@ -156,3 +156,15 @@ def test_the_worker_command_runs_the_periodic_work_once_in_batch_mode(transactio
     call_command("run_worker", batch=True, verbosity=0, stdout=io.StringIO())
     entry.refresh_from_db()
     assert entry.claimed_by is None
+
+
+def test_the_sync_command_records_its_failure(people, settings):
+    from django.core.management import CommandError
+
+    give_key(people.lead, make_key(project=make_project()))
+    settings.SENDAI_API_URL = "http://127.0.0.1:9"
+    with pytest.raises(CommandError):
+        call_command("queue_sync", team="team_123456", project="proj_123456", user="leo", stdout=io.StringIO())
+    run = SyncRun.objects.get()
+    assert run.status == "failed" and run.error  # not taken for a lost worker's run
+    assert tasks.recover_syncs.call() == 0
