@@ -25,6 +25,8 @@ from reviewer.queue.models import SyncRun, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
+TASK_RESULT_DAYS = 14  # how long the database backend keeps a finished task's result
+
 
 class GiveUp(Exception):
     """The sync cannot succeed by trying again (no key, no task list): it fails at once."""
@@ -147,7 +149,10 @@ def sweep_leases() -> int:
 
 @task()
 def prune_records() -> str:
-    """Delete action records past RECORD_RETENTION_DAYS (`manage.py prune_records`)."""
+    """Delete action records past RECORD_RETENTION_DAYS (`manage.py prune_records`), and the
+    database backend's finished task results after TASK_RESULT_DAYS (RQ expires its own)."""
+    if settings.TASK_BACKEND == "database":
+        call_command("prune_db_task_results", queue_name="*", min_age_days=TASK_RESULT_DAYS, verbosity=0)
     if settings.RECORD_RETENTION_DAYS <= 0:
         return "kept: RECORD_RETENTION_DAYS is 0"
     call_command("prune_records", verbosity=0)

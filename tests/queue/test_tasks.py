@@ -168,3 +168,17 @@ def test_the_sync_command_records_its_failure(people, settings):
     run = SyncRun.objects.get()
     assert run.status == "failed" and run.error  # not taken for a lost worker's run
     assert tasks.recover_syncs.call() == 0
+
+
+def test_the_pruning_also_drops_old_task_results(db, settings):
+    """The database backend keeps every finished task's row until pruned (RQ expires its own)."""
+    settings.TASK_BACKEND = "database"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    from django_tasks_db.models import DBTaskResult
+
+    tasks.sweep_leases.enqueue()
+    run_tasks()
+    DBTaskResult.objects.update(finished_at=timezone.now() - dt.timedelta(days=tasks.TASK_RESULT_DAYS + 1))
+    tasks.prune_records.enqueue()
+    run_tasks()
+    assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == ["reviewer.queue.tasks.prune_records"]
