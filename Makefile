@@ -51,12 +51,14 @@ demo: install i18n .demo/secret_key .demo/fernet_key .demo/webhook_secret
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(BIN)/python manage.py sandbox_seed
 	$(DEMO_ENV) $(BIN)/python manage.py demo_setup
-	@# Serve, fill the work queue from the sandbox's task list once the server answers, then stay in front.
+	@# Serve, run the worker beside it (syncs, event deliveries, periodic work: docs/background-work.md),
+	@# fill the work queue from the sandbox's task list once the server answers, then stay in front.
 	$(DEMO_ENV) $(BIN)/gunicorn reviewer.wsgi --config gunicorn.conf.py & pid=$$!; \
-	trap 'kill $$pid' INT TERM; \
+	$(DEMO_ENV) $(BIN)/python manage.py run_worker --verbosity 0 & worker=$$!; \
+	trap 'kill $$pid $$worker' INT TERM; \
 	$(DEMO_ENV) $(BIN)/python manage.py demo_sync; \
 	echo "Reviewer is at http://127.0.0.1:8000/ : sign in with one of the users above (Ctrl-C stops it)."; \
-	wait $$pid
+	wait $$pid; kill $$worker 2>/dev/null; wait $$worker
 
 test: test-sqlite test-postgres
 

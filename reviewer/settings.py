@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "reviewer.accounts",
     "reviewer.front",
     "reviewer.queue",
@@ -179,6 +181,33 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (docs/background-work.md) on Django's task framework (the django-tasks backport):
+# the database backend by default, so nothing but the database is needed; RQ on Redis where
+# REDIS_URL is set. `manage.py run_worker` runs the worker (and the periodic work) of either.
+TASK_BACKEND = envstr("TASK_BACKEND", "rq" if REDIS_URL else "database").strip().lower()
+if TASK_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASK_BACKEND=rq needs REDIS_URL.")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 30 * 60}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASK_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("TASK_BACKEND must be database or rq.")
+# A task that fails in a way a retry may mend is tried again this many times in all, waiting
+# TASK_RETRY_DELAY seconds before the second attempt and twice as long before each next one.
+TASK_MAX_ATTEMPTS = envint("TASK_MAX_ATTEMPTS", 5, minimum=1)
+TASK_RETRY_DELAY = envint("TASK_RETRY_DELAY", 30, minimum=1)
+# A sync with no sign of life for this long is taken to have lost its worker and is run again.
+TASK_STALE_SECONDS = envint("TASK_STALE_SECONDS", 10 * 60, minimum=60)
+# The periodic work the worker enqueues (reviewer/queue/periodic.py): (task, every so many seconds).
+PERIODIC_TASKS = [
+    ("reviewer.queue.tasks.sweep_leases", envint("LEASE_SWEEP_SECONDS", 60, minimum=1)),
+    ("reviewer.queue.tasks.recover_syncs", envint("SYNC_RECOVER_SECONDS", 5 * 60, minimum=1)),
+    ("reviewer.queue.tasks.prune_records", envint("PRUNE_SECONDS", 24 * 60 * 60, minimum=1)),
+]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "index"
@@ -289,8 +318,8 @@ QUEUE_SYNC_USER = envstr("QUEUE_SYNC_USER")
 # (X-Sendai-Signature, docs/webhooks.md). Empty: the receiver answers 503.
 WEBHOOK_SECRET = envstr("WEBHOOK_SECRET")
 
-# The action log: records older than this many days are deleted by `manage.py prune_records`
-# (run it from cron); nothing else ever deletes one. 0 keeps every record forever.
+# The action log: records older than this many days are deleted by `manage.py prune_records`,
+# which the worker runs daily (PRUNE_SECONDS); nothing else ever deletes one. 0 keeps every record forever.
 RECORD_RETENTION_DAYS = envint("RECORD_RETENTION_DAYS", 0)
 
 # The sandbox: a local implementation of the Send.ai v2 Task API under /sandbox.
@@ -300,6 +329,8 @@ SANDBOX_REPORT_HOOK_URL = envstr("SANDBOX_REPORT_HOOK_URL")
 SANDBOX_WEBHOOK_URL = envstr("SANDBOX_WEBHOOK_URL")
 SANDBOX_WEBHOOK_SECRET = envstr("SANDBOX_WEBHOOK_SECRET")
 SANDBOX_OUTGOING_TIMEOUT = envfloat("SANDBOX_OUTGOING_TIMEOUT", 3.0, minimum=0.1)
+if SANDBOX_ENABLED:  # events whose delivery is still owed, tried again by the worker
+    PERIODIC_TASKS.append(("reviewer.sandbox.tasks.deliver_pending", envint("SANDBOX_REDELIVER_SECONDS", 5 * 60)))
 
 LOGGING = {
     "version": 1,

@@ -169,3 +169,71 @@ def give_key(user, raw: str, team_id: str = "team_123456", project_id: str = "pr
     profile.team_id, profile.project_id, profile.key_state = team_id, project_id, state
     profile.save()
     return profile
+
+
+def run_tasks(*, due: bool = False) -> None:
+    """Run the enqueued background tasks in this process, as the worker would, until none is ready.
+
+    `due=True` first makes the deferred ones (retries waiting out their back-off) due now, as if
+    their time had come. With the database backend this is its worker's own loop; with RQ, RQ's
+    worker in burst mode (the test's transaction stands in for the commit that enqueues a job).
+    """
+    from django.conf import settings
+
+    if settings.TASK_BACKEND == "rq":
+        _run_rq_tasks(due)
+        return
+    from unittest import mock
+
+    from django.utils import timezone
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.models import DBTaskResult
+
+    if due:
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    worker = db_worker.Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    # The worker closes the connections between tasks, as a request does; the test's open
+    # transaction (which holds the test's data) stays.
+    with mock.patch.object(db_worker, "close_old_connections", return_value=None):
+        worker.run()
+
+
+def _run_rq_tasks(due: bool) -> None:
+    import django_rq
+    from django.db import connection
+    from rq import SimpleWorker
+
+    while connection.run_on_commit:  # the callbacks that a commit would run
+        _sids, callback, _robust = connection.run_on_commit.pop(0)
+        callback()
+    queue = django_rq.get_queue("default")
+    if due:
+        registry = queue.scheduled_job_registry
+        for job_id in registry.get_job_ids():
+            registry.remove(job_id)
+            queue.enqueue_job(queue.fetch_job(job_id))
+    from django_tasks_rq import Job
+
+    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True, with_scheduler=False)
+
+
+def enqueued() -> list[str]:
+    """The dotted paths of the tasks waiting for the worker, oldest first."""
+    from django.conf import settings
+
+    if settings.TASK_BACKEND == "rq":
+        import django_rq
+
+        return [job.func_name for job in django_rq.get_queue("default").get_jobs()]
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.ready().order_by("enqueued_at", "id").values_list("task_path", flat=True))

@@ -147,10 +147,66 @@ class Skip(models.Model):
 
 
 class WebhookDelivery(models.Model):
-    """A notification event received from Send.ai; the unique event ID makes replays harmless."""
+    """A notification event received from Send.ai; the unique event ID makes replays harmless.
+
+    An upload event is recorded when it is received, with the sync that lists its tasks
+    (`sync_run`, run by the worker): a replay of an event whose sync failed for good starts it again.
+    """
 
     event_id = models.CharField(max_length=128, unique=True)
     event = models.CharField(max_length=64)
     level = models.CharField(max_length=10)
     received_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=200, blank=True)
+    sync_run = models.ForeignKey("SyncRun", models.SET_NULL, null=True, blank=True, related_name="deliveries")
+
+
+class SyncRun(models.Model):
+    """One sync of a project's (or an upload's) task list, run by the worker (queue/tasks.py).
+
+    The run is the durable record of the work: each page is stored with the entries it listed, in
+    one transaction, with the cursor of the next page, so a run that was cut short (a worker that
+    died) goes on from there when it is picked up again, and running it twice changes nothing.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Running")
+        RETRYING = "retrying", _("Failed; will be tried again")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Kind(models.TextChoices):
+        MANUAL = "manual", _("Sync now")
+        UPLOAD = "upload", _("Upload event")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING, Status.RETRYING)
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    team_id = models.CharField(max_length=128)
+    project_id = models.CharField(max_length=128)
+    upload_id = models.CharField(max_length=128, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    pages = models.PositiveIntegerField(default=0)
+    seen = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    cursor = models.CharField(max_length=2000, blank=True, help_text=_("Where the next page starts."))
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, help_text=_("Why the last attempt failed."))
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, help_text=_("The run's last sign of life."))
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "updated_at"], name="queue_syncrun_status")]
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        upload = f" upload {self.upload_id}" if self.upload_id else ""
+        return f"sync {self.pk} of {self.team_id}/{self.project_id}{upload}: {self.status}"
+
+    @property
+    def active(self) -> bool:
+        return self.status in self.ACTIVE

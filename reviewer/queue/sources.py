@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from reviewer import sendai
+from reviewer import background, sendai
 from reviewer.accounts.crypto import UndecryptableKey
 from reviewer.accounts.roles import profile_of
 from reviewer.queue.claims import remember
-from reviewer.queue.models import Entry, WebhookDelivery
+from reviewer.queue.models import Entry, SyncRun, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 ALREADY = "Already received."
@@ -39,27 +39,62 @@ class SyncResult:
 
 
 def sync(client: sendai.Client, team_id: str, project_id: str, *, upload_id: str | None = None) -> SyncResult:
-    """Mirror every task of a project (or of one upload) into the queue, page by page.
+    """Mirror every task of a project (or of one upload) into the queue, page by page, here and now
+    (`manage.py queue_sync`; the console's syncs run in the worker: run_sync below).
 
     Raises ListingUnavailable where the upstream offers no task list.
     """
-    result = SyncResult()
-    cursor = None
-    while result.pages < MAX_SYNC_PAGES:
-        seen = timezone.now()  # a task's status in the listing is as of the request, not its answer
-        listing = client.list(team_id, project_id, limit=200, cursor=cursor, upload_id=upload_id)
-        with transaction.atomic():
-            for task in listing.tasks:
-                remember(team_id, project_id, task, Entry.Source.LIST, seen_at=seen)
+    run = SyncRun.objects.create(
+        kind=SyncRun.Kind.MANUAL, team_id=team_id, project_id=project_id, upload_id=upload_id or ""
+    )
+    run.status = SyncRun.Status.RUNNING
+    run.save(update_fields=["status"])
+    try:
+        while sync_page(client, run):
+            pass
+    except Exception as e:  # recorded as failed, so that no one runs it again
+        SyncRun.objects.filter(pk=run.pk).update(
+            status=SyncRun.Status.FAILED, error=str(e)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return SyncResult(seen=run.seen, pages=run.pages, skipped=run.skipped)
+
+
+def sync_page(client: sendai.Client, run: SyncRun) -> bool:
+    """List the run's next page into the queue; True while there are more pages to list.
+
+    The page's entries and the run's progress (its counts, the next page's cursor) are stored in
+    one transaction, and only if the run is where this copy found it: a run that two workers
+    were given (a recovered one and a late original) lists each page once. Listing a page again
+    is harmless in any case (remember() keeps the newest sighting). Raises SendaiError.
+    """
+    seen = timezone.now()  # a task's status in the listing is as of the request, not its answer
+    cursor = run.cursor
+    listing = client.list(
+        run.team_id, run.project_id, limit=200, cursor=cursor or None, upload_id=run.upload_id or None
+    )
+    with transaction.atomic():
+        current = SyncRun.objects.select_for_update().get(pk=run.pk)
+        if current.cursor != cursor or current.pages != run.pages or current.status != SyncRun.Status.RUNNING:
+            run.refresh_from_db()
+            return False  # another copy of this run got here first, or it is over
+        for task in listing.tasks:
+            remember(run.team_id, run.project_id, task, Entry.Source.LIST, seen_at=seen)
         for reason in listing.skipped:  # e.g. an ID outside the contract: it could not be linked to
-            logger.warning("sync of %s/%s skipped a task: %s", team_id, project_id, reason)
-        result.seen += len(listing.tasks)
-        result.skipped += len(listing.skipped)
-        result.pages += 1
-        cursor = listing.next_cursor
-        if cursor is None:
-            break
-    return result
+            logger.warning("sync of %s/%s skipped a task: %s", run.team_id, run.project_id, reason)
+        run.seen += len(listing.tasks)
+        run.skipped += len(listing.skipped)
+        run.pages += 1
+        run.cursor = listing.next_cursor or ""
+        run.updated_at = timezone.now()
+        more = bool(listing.next_cursor) and run.pages < MAX_SYNC_PAGES
+        if not more:
+            run.status = SyncRun.Status.DONE
+            run.finished_at = run.updated_at
+            run.error = ""
+            run.next_attempt_at = None
+        run.save()
+    return more
 
 
 @dataclass
@@ -222,10 +257,12 @@ def _text(body: dict, name: str) -> str:
 
 
 def receive_event(body: object) -> tuple[bool, str]:
-    """Apply a notification event once. Returns (new, outcome); replays return (False, …).
+    """Take a notification event once. Returns (new, outcome); replays return (False, …).
 
-    The event is recorded only once it was applied, in the same transaction for a task event:
-    an event that failed here (RetryLater, or any error) leaves no record, and its retry is applied.
+    A task event is applied and recorded in one transaction: one that failed here leaves no
+    record, and its retry is applied. An upload event is recorded at once with a sync of the
+    upload's tasks, which the worker runs (and retries); a replay of an event whose sync failed
+    for good starts it again, any other replay is only acknowledged.
     """
     if not isinstance(body, dict):
         raise BadEvent("The event must be a JSON object.")
@@ -241,22 +278,43 @@ def receive_event(body: object) -> tuple[bool, str]:
         raise BadEvent(str(e)) from None
     if level not in ("TASK", "UPLOAD"):
         raise BadEvent("event_level: expected TASK or UPLOAD.")
-    if level == "TASK":
-        task = _event_task(body)
-    else:
-        upload_id = _event_upload(body)
+    if level == "UPLOAD":
+        return _receive_upload(event_id, name, team_id, project_id, _event_upload(body))
+    task = _event_task(body)
     if WebhookDelivery.objects.filter(event_id=event_id).exists():
         return False, ALREADY
-    # An upload's sync calls the upstream, so it runs before (a page per transaction, and
-    # repeatable); a task event is applied in the transaction that records it.
-    outcome = _sync_upload(team_id, project_id, upload_id) if level == "UPLOAD" else ""
     try:
         with transaction.atomic():
-            if level == "TASK":
-                remember(team_id, project_id, task, Entry.Source.WEBHOOK)
-                outcome = f"Task {task.id} is {task.status}."
+            remember(team_id, project_id, task, Entry.Source.WEBHOOK)
+            outcome = f"Task {task.id} is {task.status}."
             WebhookDelivery.objects.create(event_id=event_id, event=name[:64], level=level, outcome=outcome[:200])
     except IntegrityError:  # the same event, applied by a delivery running alongside
+        return False, ALREADY
+    return True, outcome
+
+
+def _receive_upload(event_id: str, name: str, team_id: str, project_id: str, upload_id: str) -> tuple[bool, str]:
+    from reviewer.queue import tasks  # the tasks module imports this one
+
+    try:
+        with transaction.atomic():
+            delivery = WebhookDelivery.objects.select_for_update().filter(event_id=event_id).first()
+            failed = delivery is not None and delivery.sync_run and delivery.sync_run.status == SyncRun.Status.FAILED
+            if delivery is not None and not failed:
+                return False, ALREADY
+            run = SyncRun.objects.create(
+                kind=SyncRun.Kind.UPLOAD, team_id=team_id, project_id=project_id, upload_id=upload_id
+            )
+            outcome = f"Upload {upload_id}: its tasks are being synced (sync {run.pk})."
+            if delivery is None:
+                WebhookDelivery.objects.create(
+                    event_id=event_id, event=name[:64], level="UPLOAD", outcome=outcome[:200], sync_run=run
+                )
+            else:  # its sync failed for good: this replay tries again
+                delivery.sync_run, delivery.outcome = run, outcome[:200]
+                delivery.save(update_fields=["sync_run", "outcome"])
+            background.enqueue(tasks.run_sync, run.pk)
+    except IntegrityError:  # the same event, taken by a delivery running alongside
         return False, ALREADY
     return True, outcome
 
@@ -280,21 +338,6 @@ def _event_upload(body: dict) -> str:
         return sendai.check_id(upload_id, "upload")
     except sendai.InvalidId as e:
         raise BadEvent(str(e)) from None
-
-
-def _sync_upload(team_id: str, project_id: str, upload_id: str) -> str:
-    """List the upload's tasks into the queue; RetryLater when that failed in a way a retry may mend."""
-    client = sync_client()
-    if client is None:
-        return f"Upload {upload_id}: no QUEUE_SYNC_USER with a working key is set, so its tasks were not listed."
-    try:
-        result = sync(client, team_id, project_id, upload_id=upload_id)
-    except sendai.ListingUnavailable:
-        return f"Upload {upload_id}: the upstream offers no task list; add its task IDs by hand."
-    except sendai.SendaiError as e:
-        raise RetryLater(f"Upload {upload_id}: listing its tasks failed: {e}") from None
-    skipped = f" {result.skipped} skipped as unreadable (see the log)." if result.skipped else ""
-    return f"Upload {upload_id}: {result.seen} tasks synced.{skipped}"
 
 
 def sync_client() -> sendai.Client | None:

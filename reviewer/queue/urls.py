@@ -7,6 +7,7 @@ urlpatterns = [
     path("queue/next/", views.next_task, name="queue-next"),
     path("queue/ahead/", views.ahead, name="queue-ahead"),
     path("queue/sync/", views.sync, name="queue-sync"),
+    path("queue/syncs/", views.syncs, name="queue-syncs"),
     path("queue/import/", views.import_ids, name="queue-import"),
     path("queue/<int:entry_id>/renew/", views.renew, name="queue-renew"),
     path("queue/<int:entry_id>/release/", views.release, name="queue-release"),

@@ -12,23 +12,23 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from reviewer import sendai
+from reviewer import background, sendai
 from reviewer.accounts.crypto import UndecryptableKey
 from reviewer.accounts.models import Profile
 from reviewer.accounts.roles import profile_of
-from reviewer.queue import claims, reach, sources
-from reviewer.queue.models import Entry, Skip
+from reviewer.queue import claims, reach, sources, tasks
+from reviewer.queue.models import Entry, Skip, SyncRun
 from reviewer.review.acting import key_answered, key_failed
 
 logger = logging.getLogger(__name__)
@@ -96,10 +96,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         "lead": lead,
         "projects": seen.values_list("project_id", flat=True).distinct().order_by("project_id"),
         "step_types": seen.exclude(step_type="").values_list("step_type", flat=True).distinct(),
+        "syncs": recent_syncs(request) if lead else [],
         "claims": seen.filter(claim_expires_at__gt=now).select_related("claimed_by").order_by("claimed_at")
         if request.user.has_perm("accounts.release_claims")
         else None,
     }
+    context["syncing"] = any(run.active for run in context["syncs"])
     return render(request, "queue/queue.html", context)
 
 
@@ -178,49 +180,63 @@ def release_claim(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @require_POST
 def sync(request: HttpRequest) -> HttpResponse:
+    """Start a sync of a project's tasks in the worker; the queue page shows its progress."""
     profile = _lead(request)
     team_id = request.POST.get("team_id", "").strip() or profile.team_id
     project_id = request.POST.get("project_id", "").strip() or profile.project_id
     try:
         sendai.check_id(team_id, "team")
         sendai.check_id(project_id, "project")
-        if not profile.key_works:
-            raise sendai.InvalidKey(_("Set your Send.ai API key first: the sync lists tasks with it."))
-        result = sources.sync(sendai.Client(profile.api_key()), team_id, project_id)
+    except sendai.InvalidId as e:
+        messages.error(request, _("The sync failed: %(reason)s") % {"reason": e})
+        return redirect("queue")
+    if not profile.key_works:
+        messages.error(request, _("Set your Send.ai API key first: the sync lists tasks with it."))
+        return redirect("queue")
+    try:
+        profile.api_key()  # said now, not by the worker
     except UndecryptableKey as e:
         messages.error(request, str(e))
-    except sendai.ListingUnavailable:
-        messages.warning(request, _("This Send.ai API offers no task list: import task IDs instead."))
-    except sendai.SendaiError as e:
-        messages.error(request, _("The sync failed: %(reason)s") % {"reason": e})
-    else:
-        reach.learn(request.user, team_id, project_id)  # the lead's key listed this project
-        messages.success(
-            request,
-            ngettext(
-                "Synced %(count)s task of %(team)s/%(project)s.",
-                "Synced %(count)s tasks of %(team)s/%(project)s.",
-                result.seen,
-            )
-            % {
-                "count": formats.number_format(result.seen, force_grouping=True),
-                "team": team_id,
-                "project": project_id,
-            },
+        return redirect("queue")
+    with transaction.atomic():
+        running = _syncs(request).filter(
+            kind=SyncRun.Kind.MANUAL, team_id=team_id, project_id=project_id, status__in=SyncRun.ACTIVE
         )
-        if result.skipped:
-            messages.warning(
-                request,
-                ngettext(
-                    "%(count)s task skipped: Send.ai listed it unreadably (an ID outside the contract, "
-                    "for instance); the server log says why.",
-                    "%(count)s tasks skipped: Send.ai listed them unreadably (an ID outside the contract, "
-                    "for instance); the server log says why.",
-                    result.skipped,
-                )
-                % {"count": result.skipped},
+        if running.select_for_update().exists():
+            messages.info(
+                request, _("A sync of %(team)s/%(project)s is already under way.") % _where(team_id, project_id)
             )
-    return redirect("queue")
+            return redirect("queue")
+        run = SyncRun.objects.create(
+            kind=SyncRun.Kind.MANUAL, team_id=team_id, project_id=project_id, started_by=request.user
+        )
+        background.enqueue(tasks.run_sync, run.pk)
+    messages.success(
+        request,
+        _("The sync of %(team)s/%(project)s has started; its progress is shown below.") % _where(team_id, project_id),
+    )
+    return redirect(reverse("queue") + "#syncs-h")
+
+
+def _where(team_id: str, project_id: str) -> dict:
+    return {"team": team_id, "project": project_id}
+
+
+def _syncs(request: HttpRequest):
+    """The sync runs a lead sees: their own, and those that no person started (upload events)."""
+    return SyncRun.objects.filter(Q(started_by=request.user) | Q(started_by__isnull=True))
+
+
+def recent_syncs(request: HttpRequest) -> list[SyncRun]:
+    return list(_syncs(request).select_related("started_by")[:5])
+
+
+@require_GET
+def syncs(request: HttpRequest) -> HttpResponse:
+    """The latest syncs and their progress: the part of the queue page that polls while one runs."""
+    _lead(request)
+    runs = recent_syncs(request)
+    return render(request, "queue/queue.html#syncs", {"syncs": runs, "syncing": any(r.active for r in runs)})
 
 
 @require_POST

@@ -3,8 +3,10 @@
 An event is taken only with a valid signature: the header `X-Sendai-Signature: t=<unix time>,
 v1=<hex>` carries an HMAC-SHA256, under WEBHOOK_SECRET, of `<t>.<the body as sent>`, made
 within five minutes of now. Several `v1=` may be given (while a secret is being changed); one
-must match. The event is then applied and recorded in one go (sources.receive_event): a
-delivery that failed on our side answers 503 and leaves no record, so Send.ai's retry is applied.
+must match. A task event is then applied and recorded in one go (sources.receive_event); a
+delivery that failed on our side leaves no record, so Send.ai's retry is applied. An upload
+event is recorded and answered at once (202): the worker lists the upload's tasks, at its own
+pace, retrying a failed listing (docs/background-work.md).
 """
 
 from __future__ import annotations
@@ -88,9 +90,6 @@ def webhook(request: HttpRequest) -> HttpResponse:
         new, outcome = sources.receive_event(event)
     except sources.BadEvent as e:
         return _refuse(400, str(e))
-    except sources.RetryLater as e:
-        response = _refuse(503, str(e))
-        response["Retry-After"] = "60"
-        return response
-    logger.info("webhook event %s: %s", "applied" if new else "replayed", outcome)
-    return JsonResponse({"ok": True, "new": new, "outcome": outcome})
+    logger.info("webhook event %s: %s", "taken" if new else "replayed", outcome)
+    queued = new and event.get("event_level") == "UPLOAD"  # its sync runs in the worker
+    return JsonResponse({"ok": True, "new": new, "outcome": outcome}, status=202 if queued else 200)

@@ -1,9 +1,9 @@
-"""Notification events: stored when published, delivered after the transaction commits.
+"""Notification events: stored when published, delivered by the worker (sandbox/tasks.py).
 
 Delivery goes to `SANDBOX_WEBHOOK_URL`, signed with SANDBOX_WEBHOOK_SECRET: the header
 `X-Sendai-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (docs/webhooks.md).
-A failed delivery stays in the table with its error, and
-`manage.py sandbox_deliver` tries the undelivered ones again.
+A failed delivery stays in the table with its error and is tried again with back-off, up to
+MAX_ATTEMPTS times; `manage.py sandbox_deliver` tries the undelivered ones again at once.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 
 import requests
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from reviewer import background
 from reviewer.sandbox.models import Event, Task
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,9 @@ def _publish(task: Task, name: str, level: str, task_body: dict[str, Any] | None
         task=task_body,
     )
     if settings.SANDBOX_WEBHOOK_URL:
-        transaction.on_commit(lambda: deliver(event.pk))
+        from reviewer.sandbox.tasks import deliver_event  # that module imports this one
+
+        background.enqueue(deliver_event, event.pk)
     return event
 
 

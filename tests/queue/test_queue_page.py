@@ -6,7 +6,7 @@ import pytest
 
 from reviewer.queue import claims
 from reviewer.queue.models import Entry
-from tests.conftest import give_key, make_key, make_project, make_task
+from tests.conftest import give_key, make_key, make_project, make_task, run_tasks
 from tests.queue.conftest import make_entry
 
 
@@ -62,8 +62,14 @@ def test_a_lead_syncs_from_the_task_list(client, people, upstream):
     give_key(people.lead, make_key(project=make_project()))
     client.force_login(people.lead)
     response = client.post("/queue/sync/", {"team_id": "team_123456", "project_id": "proj_123456"}, follow=True)
-    assert "Synced 2 tasks of team_123456/proj_123456." in response.content.decode()
+    page = response.content.decode()
+    assert "The sync of team_123456/proj_123456 has started" in page
+    assert "Waiting for the worker" in page
+    assert not Entry.objects.exists()  # the worker lists the tasks, not the request
+    run_tasks()
     assert dict(Entry.objects.values_list("task_id", "status")) == {"task_1": "REVIEWING", "task_2": "COMPLETED"}
+    page = client.get("/queue/").content.decode()
+    assert "Done" in page and "1 page(s) listed, 2 task(s) seen" in page
 
 
 def test_the_sync_command_pages_through_the_list(people, upstream):

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from reviewer.queue.models import Entry, WebhookDelivery
+from reviewer.queue.models import Entry, SyncRun, WebhookDelivery
 from reviewer.sandbox.models import Status
-from tests.conftest import give_key, make_key, make_project, make_task
+from tests.conftest import give_key, make_key, make_project, make_task, run_tasks
 
 URL = "/webhooks/sendai/"
 TASK = {
@@ -206,15 +206,24 @@ def test_an_upload_event_syncs_that_uploads_tasks(client, people, upstream, secr
     give_key(people.lead, make_key(project=project), team_id="team_1", project_id="proj_1")
     settings.QUEUE_SYNC_USER = "leo"
     response = post(client, event(event_level="UPLOAD", event="IN_REVIEW", upload={"id": "upl_9"}, task=None))
-    assert response.status_code == 200
-    assert response.json()["outcome"] == "Upload upl_9: 2 tasks synced."
+    assert response.status_code == 202  # acknowledged at once: the worker lists the upload's tasks
+    assert response.json()["outcome"].startswith("Upload upl_9: its tasks are being synced")
+    assert not Entry.objects.exists()
+    run_tasks()
     assert dict(Entry.objects.values_list("task_id", "status")) == {"task_u1": "REVIEWING", "task_u2": "COMPLETED"}
+    assert WebhookDelivery.objects.get().outcome == "Upload upl_9: 2 tasks synced."
+    run = SyncRun.objects.get()
+    assert (run.kind, run.upload_id, run.status, run.seen) == ("upload", "upl_9", "done", 2)
 
 
 def test_an_upload_event_without_a_sync_user_says_so(client, db, secret, settings):
     settings.QUEUE_SYNC_USER = ""
     response = post(client, event(event_level="UPLOAD", event="PROCESSED", upload={"id": "upl_9"}))
-    assert "no QUEUE_SYNC_USER" in response.json()["outcome"]
+    assert response.status_code == 202
+    run_tasks()
+    run = SyncRun.objects.get()
+    assert run.status == "failed" and "No QUEUE_SYNC_USER" in run.error
+    assert "No QUEUE_SYNC_USER" in WebhookDelivery.objects.get().outcome
 
 
 def test_the_sandbox_delivers_its_events_to_the_console(client, people, upstream, live_server, settings):
@@ -232,5 +241,7 @@ def test_the_sandbox_delivers_its_events_to_the_console(client, people, upstream
         timeout=10,
     )
     assert r.status_code == 200
+    assert not Entry.objects.exists()  # the worker delivers the sandbox's events
+    run_tasks()
     entry = Entry.objects.get(task_id=task.task_id)
     assert (entry.status, entry.source) == ("REVIEWING", "webhook")
