@@ -143,6 +143,7 @@ class _Words:
 
 def _slot(item: Item) -> str:
     inner = render_to_string("review/_change.html", {"change": item.change}) if item.change else ""
+    inner = inner.replace("'", "&#39;")  # none in its markup (see _split)
     return f'<div class="change-slot" data-change-slot>{inner}</div>'
 
 
@@ -220,7 +221,8 @@ class Pager:
 class Container:
     """A list of entries (a group's, or the lowest-confidence-first list), split into what is
     drawn with the page and what waits: `rest` holds chunks of markup for review.js, each with
-    the confidences of the AI's items in it (the group's low count follows the threshold)."""
+    the confidences of the AI's items in it (the group's low count follows the threshold) and
+    its number of entries; each chunk has its own place in the list (`[data-rest][data-chunk]`)."""
 
     key: str
     html: str = ""
@@ -231,8 +233,9 @@ class Container:
         """The waiting chunks as a JSON data block (the script-src policy allows data blocks)."""
         if not self.rest:
             return mark_safe("")  # noqa: S308
-        data = json.dumps(self.rest, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-        return mark_safe(f'<script id="rest-{self.key}" type="application/json">{data}</script>')  # noqa: S308 - no "<" left
+        data = json.dumps(self.rest, ensure_ascii=False, separators=(",", ":"))
+        data = data.replace("</", "<\\/").replace("<!--", "<\\u0021--")  # nothing that could end the block
+        return mark_safe(f'<script id="rest-{self.key}" type="application/json">{data}</script>')  # noqa: S308
 
 
 def _split(key: str, units: list[tuple[str, list[float], int]], n: int, pager: Pager) -> tuple[Container, int]:
@@ -241,17 +244,19 @@ def _split(key: str, units: list[tuple[str, list[float], int]], n: int, pager: P
     shown, rest, chunk, confs, size = [], [], [], [], 0
     for html, unit_confs, count in units:
         if n >= pager.end:
-            chunk.append(html)
+            # Every value in an entry is escaped (no quote left in it), so its attributes can be
+            # quoted with ' and need no escaping in the JSON: a third less data.
+            chunk.append(html.replace('"', "'"))
             confs += unit_confs
             size += count
             if size >= CHUNK:
-                rest.append(["".join(chunk), confs])
+                rest.append(["".join(chunk), confs, size])
                 chunk, confs, size = [], [], 0
         elif n >= pager.start:
             shown.append(html)
         n += count
     if chunk:
-        rest.append(["".join(chunk), confs])
+        rest.append(["".join(chunk), confs, size])
     return Container(key, mark_safe("".join(shown)), rest), n  # noqa: S308 - escaped in entry_html
 
 

@@ -48,7 +48,7 @@
     var a = links.map.get(domId);
     if (a && a.isConnected && v.contains(a)) return a;
     a = v.querySelector("[data-select='" + CSS.escape(domId) + "']");  // drawn since (an addition, a correction)
-    if (!a && v.querySelector("[data-rest]")) { drawUpTo(domId); a = v.querySelector("[data-select='" + CSS.escape(domId) + "']"); }
+    if (!a && v.querySelector("[data-rest]")) { drawFor(domId); a = v.querySelector("[data-select='" + CSS.escape(domId) + "']"); }
     if (a) links.map.set(domId, a);
     return a;
   }
@@ -77,41 +77,56 @@
 
   // A long list is drawn as the person reaches it: the server draws the first entries
   // (panel.ITEMS_PER_PAGE) and leaves the rest, per group, as chunks of markup in a JSON data
-  // block, with a "more" row ([data-rest]) where they go. A chunk is drawn when that row comes
-  // near the panel's visible part, when the keyboard steps onto it, or when an item in it is
-  // selected (on the page, or by Tab). What is not drawn yet costs nothing but its data.
-  function restOf(more) {
-    if (!more._rest) {
-      var data = document.getElementById(more.getAttribute("data-rest"));
-      try { more._rest = { chunks: data ? JSON.parse(data.textContent) : [], next: 0 }; } catch (err) { more._rest = { chunks: [], next: 0 }; }
+  // block, each chunk with its own row ([data-rest][data-chunk]) where it goes, as tall as its
+  // entries will about be. A chunk is drawn when its row comes near the panel's visible part,
+  // when the keyboard steps onto it, or when an item in it is chosen (on the page, or by Tab).
+  // What is not drawn yet costs nothing but its data.
+  var blocks = {};
+  function block(id) {
+    var v = viewer();
+    if (!blocks[id] || blocks[id].viewer !== v) {
+      var data = document.getElementById(id), chunks = [];
+      try { chunks = data ? JSON.parse(data.textContent) : []; } catch (err) { chunks = []; }
+      blocks[id] = { viewer: v, chunks: chunks, drawn: {} };
     }
-    return more._rest;
+    return blocks[id];
   }
-  function drawChunk(more) {
-    var rest = restOf(more);
-    if (rest.next < rest.chunks.length) {
-      more.insertAdjacentHTML("beforebegin", rest.chunks[rest.next][0]);
-      rest.next += 1;
+  function chunkOf(row) {
+    var b = block(row.getAttribute("data-rest")), n = parseInt(row.getAttribute("data-chunk"), 10) || 0;
+    return { block: b, n: n, data: b.chunks[n] };
+  }
+  function drawChunk(row) {
+    if (!row.isConnected) return null;
+    var c = chunkOf(row);
+    if (moreSeen) moreSeen.unobserve(row);
+    if (c.block.drawn[c.n] || !c.data) { row.remove(); return null; }
+    c.block.drawn[c.n] = true;
+    var t = document.createElement("template");
+    t.innerHTML = c.data[0];
+    var added = Array.prototype.slice.call(t.content.children);
+    applyFilters(t.content.querySelectorAll(".entry"));
+    if (links && links.viewer === viewer()) {
+      t.content.querySelectorAll("a[data-select]").forEach(function (a) { links.map.set(a.getAttribute("data-select"), a); });
     }
-    if (rest.next >= rest.chunks.length) { if (moreSeen) moreSeen.unobserve(more); more.remove(); }
-    links = null;
-    applyFilters();
+    row.replaceWith(t.content);
+    return added;
   }
-  function drawAll(more) {
-    var list = more ? [more] : Array.prototype.slice.call(document.querySelectorAll("#viewer [data-rest]"));
-    list.forEach(function (m) { while (m.isConnected) drawChunk(m); });
-  }
-  function drawUpTo(domId) {  // the chunk that holds this item, and those before it in its group
-    var needle = 'data-select="' + domId + '"';
-    document.querySelectorAll("#viewer [data-rest]").forEach(function (m) {
-      var rest = restOf(m), at = -1;
-      for (var i = rest.next; i < rest.chunks.length; i++) { if (rest.chunks[i][0].indexOf(needle) >= 0) { at = i; break; } }
-      while (at >= 0 && m.isConnected && restOf(m).next <= at) drawChunk(m);
+  function waitingRows(scope) { return Array.prototype.slice.call((scope || document).querySelectorAll("#viewer [data-rest], [data-rest]")); }
+  function drawAll(scope) { waitingRows(scope).forEach(drawChunk); }
+  function drawFor(domId) {  // the chunk that holds this item
+    var needle = "data-select='" + domId + "'";
+    waitingRows(viewer()).some(function (row) {
+      var c = chunkOf(row);
+      if (c.data && c.data[0].indexOf(needle) >= 0) { drawChunk(row); return true; }
+      return false;
     });
   }
-  function waiting(more, threshold) {  // the AI's items below the threshold in the chunks not drawn yet
-    var rest = restOf(more), n = 0;
-    for (var i = rest.next; i < rest.chunks.length; i++) rest.chunks[i][1].forEach(function (c) { if (c < threshold) n += 1; });
+  function waiting(scope, threshold) {  // the AI's items below the threshold in the chunks not drawn yet
+    var n = 0;
+    waitingRows(scope).forEach(function (row) {
+      var c = chunkOf(row);
+      if (c.data && !c.block.drawn[c.n]) c.data[1].forEach(function (x) { if (x < threshold) n += 1; });
+    });
     return n;
   }
   var moreSeen = null;
@@ -122,16 +137,16 @@
     if (!panel) return;
     var pager = v.querySelector("[data-pager][data-first]");
     if (pager) pager.hidden = true;  // every item is reached by scrolling
-    var rows = v.querySelectorAll("[data-rest]");
+    var rows = waitingRows(v);
+    rows.forEach(function (row) {  // as tall as its entries will about be, so that the scroll bar tells the list's length
+      row.hidden = false;
+      var size = parseInt(row.getAttribute("data-size"), 10) || 1;
+      var cell = row.tagName === "TR" ? row.firstElementChild : row;
+      cell.style.height = (row.tagName === "TR" ? size * 0.8 : size * 2.4) + "rem";
+    });
     if (!rows.length || !window.IntersectionObserver) return;
     moreSeen = new IntersectionObserver(function (seen) {
-      seen.forEach(function (e) {
-        if (!e.isIntersecting) return;
-        var more = e.target, root = panel.getBoundingClientRect();
-        drawChunk(more);
-        // still in reach (a short chunk, a tall panel): the next one too
-        while (more.isConnected && more.getBoundingClientRect().top < root.bottom + 800) drawChunk(more);
-      });
+      seen.forEach(function (e) { if (e.isIntersecting) drawChunk(e.target); });
     }, { root: panel, rootMargin: "800px 0px" });
     rows.forEach(function (m) { moreSeen.observe(m); });
   }
@@ -150,10 +165,7 @@
       var current = list.findIndex(function (a) { return a.getAttribute("aria-current") === "true"; });
       var next = current < 0 ? (delta > 0 ? 0 : list.length - 1) : Math.min(Math.max(current + delta, 0), list.length - 1);
       var target = list[next];
-      if (target.hasAttribute("data-rest")) {  // more waits there: draw it, and look again
-        if (delta < 0) drawAll(target); else drawChunk(target);
-        continue;
-      }
+      if (target.hasAttribute("data-rest")) { drawChunk(target); continue; }  // more waits there: draw it, and look again
       select(target.getAttribute("data-select"), true);
       return;
     }
@@ -232,7 +244,7 @@
   }
 
   // Visibility: kinds toggled off, and low-confidence only.
-  function applyFilters() {
+  function applyFilters(scope) {  // scope: only these elements (entries just drawn)
     var v = viewer();
     if (!v) return;
     var threshold = parseFloat(v.dataset.threshold);
@@ -244,7 +256,7 @@
     var near = Math.min(1, threshold + NEAR);
     // Each item's state is kept beside it, so that a new threshold or filter changes the classes
     // of only the items whose band or visibility it changes.
-    v.querySelectorAll(".item, .entry").forEach(function (el) {
+    (scope || v.querySelectorAll(".item, .entry")).forEach(function (el) {
       var was = el._shown;
       if (!was) was = el._shown = { conf: parseFloat(el.dataset.confidence), low: null, near: null, hidden: null };
       var low = was.conf < threshold, isNear = !low && was.conf < near;
@@ -372,7 +384,7 @@
       var low = Array.prototype.filter.call(d.querySelectorAll(".entry[data-item-id]:not(.added)"), function (li) {
         return parseFloat(li.dataset.confidence) < threshold;
       }).length;
-      d.querySelectorAll("[data-rest]").forEach(function (m) { low += waiting(m, threshold); });
+      low += waiting(d, threshold);
       var out = d.querySelector("[data-group-low]");
       if (!out) return;
       out.hidden = !low;
@@ -436,10 +448,8 @@
     var more = e.target.closest("[data-more]");
     if (more && more.closest("[data-rest]")) {
       e.preventDefault();
-      var row = more.closest("[data-rest]"), before = row.previousElementSibling;
-      drawChunk(row);
-      var first = before ? before.nextElementSibling : row.parentNode && row.parentNode.firstElementChild;
-      var link = first && first.querySelector("[data-select]");
+      var drawn = drawChunk(more.closest("[data-rest]"));
+      var link = drawn && drawn.length && drawn[0].querySelector("[data-select]");
       if (link) link.focus();
       return;
     }

@@ -156,9 +156,13 @@ def test_a_long_list_draws_one_window_and_keeps_the_rest_as_data_for_the_script(
     assert html.count('data-select="') == panel.ITEMS_PER_PAGE  # markup only for the first window
     fields = _waiting(html, "fields")
     assert [len(c[1]) for c in fields] == [100, 40]  # the rest of the fields, in chunks, with their confidences
-    assert sum(c[0].count('<li class="entry ') for c in fields) == 140
+    assert sum(c[0].count("<li class='entry ") for c in fields) == 140 == sum(c[2] for c in fields)
     assert len(_waiting(html, "checkbox")) == 1  # no checkbox drawn: the window was full
-    assert html.count('data-rest="rest-') == 2  # where each group's rest follows
+    assert re.findall(r'data-rest="rest-(\w+)" data-chunk="(\d)"', html) == [
+        ("fields", "0"),
+        ("fields", "1"),
+        ("checkbox", "0"),
+    ]
     assert "</script" not in "".join(c[0] for c in fields)  # the data cannot end its block
     assert "Items 1–100 of 270" in html and 'rel="next"' in html
     assert "&lt;" not in html.split('id="page-items"')[1][:200]
