@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -199,13 +199,18 @@ def page_items(page: sendai.Page, prefix: str = "") -> list[Item]:
                 value_problem=a.value_problem,
             )
         )
+    checked = {True: str(CHECKED[True]), False: str(CHECKED[False])}  # lazy texts made once, not per item
+    segment, signature = str(KIND_LABEL["segment"]), str(KIND_LABEL["signature"])
     for c in page.checkboxes:
-        items.append(_region(c, "checkbox", str(CHECKED[bool(c.checked)]), checked=c.checked))
+        items.append(_region(c, "checkbox", checked[bool(c.checked)], checked=c.checked))
     for s in page.segments:
-        items.append(_region(s, "segment", str(KIND_LABEL["segment"])))
+        items.append(_region(s, "segment", segment))
     for s in page.signatures:
-        items.append(_region(s, "signature", str(KIND_LABEL["signature"])))
-    return [replace(item, key=f"{prefix}{n}", ref=f"{page.id}/{item.kind}/{item.id}") for n, item in enumerate(items)]
+        items.append(_region(s, "signature", signature))
+    for n, item in enumerate(items):  # just made and not shared yet: set in place (a copy each costs at 5,000 items)
+        object.__setattr__(item, "key", f"{prefix}{n}")
+        object.__setattr__(item, "ref", f"{page.id}/{item.kind}/{item.id}")
+    return items
 
 
 def _region(item, kind: str, detail: str, checked: bool | None = None) -> Item:

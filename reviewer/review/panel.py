@@ -13,14 +13,14 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from html import escape  # the standard library's: Django's gives the same, through a lazy-text wrapper per call
 
 from django.template.loader import render_to_string
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from reviewer.review.overlays import NEAR, Item
+from reviewer.review.overlays import KIND_LABEL, NEAR, Item
 
 SEPARATORS = "./"
 
@@ -88,7 +88,10 @@ def line_table(items: list[Item], line_height: float) -> tuple[list[tuple[str, s
     Items whose tops lie within half a line of each other share a row; items with no
     position come last, in a row of their own.
     """
-    entities = sorted({i.entity for i in items}, key=lambda e: min(_left(i) for i in items if i.entity == e))
+    leftmost: dict[str, float] = {}  # each entity's leftmost item, in one pass
+    for i in items:
+        leftmost[i.entity] = min(leftmost.get(i.entity, float("inf")), _left(i))
+    entities = sorted(leftmost, key=leftmost.__getitem__)
     prefix = os.path.commonprefix(entities) if len(entities) > 1 else ""
     prefix = prefix[: prefix.rfind("_") + 1] if "_" in prefix else ""
     column = {e: n for n, e in enumerate(entities)}
@@ -139,6 +142,7 @@ class _Words:
         self.new = escape(pgettext("an added item", "new"))
         self.cannot = _("Cannot be drawn: %(problem)s")
         self.unplaced = escape(_("No position on the page"))
+        self.kinds = {kind: escape(str(label)) for kind, label in KIND_LABEL.items()}
 
 
 def _slot(item: Item) -> str:
@@ -152,7 +156,7 @@ def entry_html(item: Item, threshold: float, words: _Words, *, cell: bool = Fals
     data- attributes are what review.js and corrections.js read."""
     role = ' role="none"' if cell else ""
     entity = f' data-entity="{escape(item.entity)}"' if item.entity else ""
-    kind_label = escape(item.kind_label)
+    kind_label = words.kinds[item.kind]
     link = f'<a href="#{item.dom_id}" data-select="{item.dom_id}">'
     if addition:
         position = "" if item.box else words.no_position
