@@ -199,16 +199,14 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
         "view": view,
         "near": min(1.0, threshold + overlays.NEAR),
         "gap": overlays.gap(overlays.line_height(page)) if page else 0,
-        "overlay_svg": overlays.svg_items(items, added, threshold, overlays.line_height(page)) if page else "",
+        "overlay_data": overlays.compact(items, added) if page else [],
         "page_number": number,
         "page": page,
         "items": items,
         "kinds": overlays.KINDS,
         "summaries": overlays.summarize(task, threshold),
         "line_height": overlays.line_height(page) if page else 0,
-        "groups": panel.groups(items, added, threshold, overlays.line_height(page))
-        if page and order != "confidence"
-        else [],
+        **_panel(request, page, items, added, threshold, order),
         "editing": editing and not claim_blocks(claim) and task.status == "REVIEWING",
         "corrections_on": editing,
         "draft": draft,
@@ -222,6 +220,23 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
         "complete_label": _complete_label(len(changes)),
         **extra,
     }
+
+
+def _panel(request: HttpRequest, page, items: list, added: list, threshold: float, order: str) -> dict:
+    """The item panel's groups (or one list, lowest confidence first), a window of them drawn."""
+    try:
+        start = max(0, int(request.GET.get("items", "0")))
+    except ValueError:
+        start = 0
+    if not page:
+        return {"groups": [], "listing": None, "pager": None}
+    number = request.GET.get("page", "1")
+    items_url = f"{request.path}?page={number if number.isdigit() else 1}&threshold={threshold:g}&order={order}"
+    if order == "confidence":
+        listing, pager = panel.entries(items, added, threshold, start)
+        return {"groups": [], "listing": listing, "pager": pager, "items_url": items_url}
+    groups, pager = panel.render(panel.groups(items, added, threshold, overlays.line_height(page)), threshold, start)
+    return {"groups": groups, "listing": None, "pager": pager, "items_url": items_url}
 
 
 def claim_blocks(claim: dict) -> bool:

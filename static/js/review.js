@@ -33,15 +33,35 @@
   }
 
   // Selection: an item in the list and its region on the page, together.
+  // What is selected is remembered, so that selecting touches only the old and the new item
+  // (not a search through every item on the page); the list's links are found by their item's
+  // DOM id in a map made once per page drawn.
+  var chosen = [];
+  var links = null;
+  function entryFor(domId) {
+    var v = viewer();
+    if (!v) return null;
+    if (!links || links.viewer !== v) {
+      links = { viewer: v, map: new Map() };
+      v.querySelectorAll("a[data-select]").forEach(function (a) { links.map.set(a.getAttribute("data-select"), a); });
+    }
+    var a = links.map.get(domId);
+    if (a && a.isConnected && v.contains(a)) return a;
+    a = v.querySelector("[data-select='" + CSS.escape(domId) + "']");  // drawn since (an addition, a correction)
+    if (!a && v.querySelector("[data-rest]")) { drawFor(domId); a = v.querySelector("[data-select='" + CSS.escape(domId) + "']"); }
+    if (a) links.map.set(domId, a);
+    return a;
+  }
   function select(domId, focusList) {
     var v = viewer();
     if (!v) return;
-    v.querySelectorAll(".selected").forEach(function (el) { el.classList.remove("selected"); });
-    v.querySelectorAll("[aria-current='true'][data-select]").forEach(function (el) { el.removeAttribute("aria-current"); });
+    chosen.forEach(function (el) { el.classList.remove("selected"); el.removeAttribute("aria-current"); });
+    chosen = [];
     var region = document.getElementById(domId);
-    var entry = v.querySelector("[data-select='" + CSS.escape(domId) + "']");
+    var entry = entryFor(domId);
     if (region) {
       region.classList.add("selected");
+      chosen.push(region);
       region.scrollIntoView({ block: "center", inline: "center", behavior: "instant" });
     }
     showTag("selected", region);
@@ -49,17 +69,106 @@
     if (entry) {
       entry.setAttribute("aria-current", "true");
       entry.closest("li").classList.add("selected");
+      chosen.push(entry, entry.closest("li"));
       if (focusList) entry.focus({ preventScroll: false });
       else entry.scrollIntoView({ block: "nearest" });
     }
   }
 
+  // A long list is drawn as the person reaches it: the server draws the first entries
+  // (panel.ITEMS_PER_PAGE) and leaves the rest, per group, as chunks of markup in a JSON data
+  // block, each chunk with its own row ([data-rest][data-chunk]) where it goes, as tall as its
+  // entries will about be. A chunk is drawn when its row comes near the panel's visible part,
+  // when the keyboard steps onto it, or when an item in it is chosen (on the page, or by Tab).
+  // What is not drawn yet costs nothing but its data.
+  var blocks = {};
+  function block(id) {
+    var v = viewer();
+    if (!blocks[id] || blocks[id].viewer !== v) {
+      var data = document.getElementById(id), chunks = [];
+      try { chunks = data ? JSON.parse(data.textContent) : []; } catch (err) { chunks = []; }
+      blocks[id] = { viewer: v, chunks: chunks, drawn: {} };
+    }
+    return blocks[id];
+  }
+  function chunkOf(row) {
+    var b = block(row.getAttribute("data-rest")), n = parseInt(row.getAttribute("data-chunk"), 10) || 0;
+    return { block: b, n: n, data: b.chunks[n] };
+  }
+  function drawChunk(row) {
+    if (!row.isConnected) return null;
+    var c = chunkOf(row);
+    if (moreSeen) moreSeen.unobserve(row);
+    if (c.block.drawn[c.n] || !c.data) { row.remove(); return null; }
+    c.block.drawn[c.n] = true;
+    var t = document.createElement("template");
+    t.innerHTML = c.data[0];
+    var added = Array.prototype.slice.call(t.content.children);
+    applyFilters(t.content.querySelectorAll(".entry"));
+    if (links && links.viewer === viewer()) {
+      t.content.querySelectorAll("a[data-select]").forEach(function (a) { links.map.set(a.getAttribute("data-select"), a); });
+    }
+    row.replaceWith(t.content);
+    return added;
+  }
+  function waitingRows(scope) { return Array.prototype.slice.call((scope || document).querySelectorAll("#viewer [data-rest], [data-rest]")); }
+  function drawAll(scope) { waitingRows(scope).forEach(drawChunk); }
+  function drawFor(domId) {  // the chunk that holds this item
+    var needle = "data-select='" + domId + "'";
+    waitingRows(viewer()).some(function (row) {
+      var c = chunkOf(row);
+      if (c.data && c.data[0].indexOf(needle) >= 0) { drawChunk(row); return true; }
+      return false;
+    });
+  }
+  function waiting(scope, threshold) {  // the AI's items below the threshold in the chunks not drawn yet
+    var n = 0;
+    waitingRows(scope).forEach(function (row) {
+      var c = chunkOf(row);
+      if (c.data && !c.block.drawn[c.n]) c.data[1].forEach(function (x) { if (x < threshold) n += 1; });
+    });
+    return n;
+  }
+  var moreSeen = null;
+  function watchMore() {
+    var v = viewer(), panel = v && v.querySelector(".items-panel");
+    if (moreSeen) moreSeen.disconnect();
+    moreSeen = null;
+    if (!panel) return;
+    var pager = v.querySelector("[data-pager][data-first]");
+    if (pager) pager.hidden = true;  // every item is reached by scrolling
+    var rows = waitingRows(v);
+    rows.forEach(function (row) {  // as tall as its entries will about be, so that the scroll bar tells the list's length
+      row.hidden = false;
+      var size = parseInt(row.getAttribute("data-size"), 10) || 1;
+      var cell = row.tagName === "TR" ? row.firstElementChild : row;
+      cell.style.height = (row.tagName === "TR" ? size * 0.8 : size * 2.4) + "rem";
+    });
+    if (!rows.length || !window.IntersectionObserver) return;
+    moreSeen = new IntersectionObserver(function (seen) {
+      seen.forEach(function (e) { if (e.isIntersecting) drawChunk(e.target); });
+    }, { root: panel, rootMargin: "800px 0px" });
+    rows.forEach(function (m) { moreSeen.observe(m); });
+  }
+
+  function slots() {  // the list's entries and the rows where more of them wait, in order
+    var v = viewer();
+    if (!v) return [];
+    return Array.prototype.filter.call(v.querySelectorAll("[data-select], [data-rest]"), function (a) {
+      return !a.closest(".is-hidden, details:not([open])");
+    });
+  }
   function step(delta) {
-    var list = entries();
-    if (!list.length) return;
-    var current = list.findIndex(function (a) { return a.getAttribute("aria-current") === "true"; });
-    var next = current < 0 ? (delta > 0 ? 0 : list.length - 1) : Math.min(Math.max(current + delta, 0), list.length - 1);
-    select(list[next].getAttribute("data-select"), true);
+    for (;;) {
+      var list = slots();
+      if (!list.length) return;
+      var current = list.findIndex(function (a) { return a.getAttribute("aria-current") === "true"; });
+      var next = current < 0 ? (delta > 0 ? 0 : list.length - 1) : Math.min(Math.max(current + delta, 0), list.length - 1);
+      var target = list[next];
+      if (target.hasAttribute("data-rest")) { drawChunk(target); continue; }  // more waits there: draw it, and look again
+      select(target.getAttribute("data-select"), true);
+      return;
+    }
   }
 
   // Zoom: fit width, fit page, or steps; the canvas scrolls to pan. A zoom keeps a point of the
@@ -135,7 +244,7 @@
   }
 
   // Visibility: kinds toggled off, and low-confidence only.
-  function applyFilters() {
+  function applyFilters(scope) {  // scope: only these elements (entries just drawn)
     var v = viewer();
     if (!v) return;
     var threshold = parseFloat(v.dataset.threshold);
@@ -145,12 +254,16 @@
     var only = v.querySelector("[data-low-only]");
     if (only) only.checked = lowOnly;
     var near = Math.min(1, threshold + NEAR);
-    v.querySelectorAll(".item, .entry").forEach(function (el) {
-      var conf = parseFloat(el.dataset.confidence);
-      var low = conf < threshold;
-      el.classList.toggle("low", low);
-      el.classList.toggle("near", !low && conf < near);
-      el.classList.toggle("is-hidden", !!hidden[el.dataset.kind] || (lowOnly && !low));
+    // Each item's state is kept beside it, so that a new threshold or filter changes the classes
+    // of only the items whose band or visibility it changes.
+    (scope || v.querySelectorAll(".item, .entry")).forEach(function (el) {
+      var was = el._shown;
+      if (!was) was = el._shown = { conf: parseFloat(el.dataset.confidence), low: null, near: null, hidden: null };
+      var low = was.conf < threshold, isNear = !low && was.conf < near;
+      var off = !!hidden[el.dataset.kind] || (lowOnly && !low);
+      if (low !== was.low) { el.classList.toggle("low", low); was.low = low; }
+      if (isNear !== was.near) { el.classList.toggle("near", isNear); was.near = isNear; }
+      if (off !== was.hidden) { el.classList.toggle("is-hidden", off); was.hidden = off; }
     });
   }
 
@@ -271,6 +384,7 @@
       var low = Array.prototype.filter.call(d.querySelectorAll(".entry[data-item-id]:not(.added)"), function (li) {
         return parseFloat(li.dataset.confidence) < threshold;
       }).length;
+      low += waiting(d, threshold);
       var out = d.querySelector("[data-group-low]");
       if (!out) return;
       out.hidden = !low;
@@ -282,7 +396,7 @@
   });
   document.addEventListener("click", function (e) {
     var region = e.target.closest && e.target.closest(".page-svg .item");
-    var entry = region && document.querySelector("#viewer [data-select='" + CSS.escape(region.id) + "']");
+    var entry = region && entryFor(region.id);
     var group = entry && entry.closest("details[data-group]:not([open])");
     if (group) group.open = true;
   }, true);
@@ -331,6 +445,14 @@
     if (closes && closes.closest("dialog")) { e.preventDefault(); closes.closest("dialog").close(); return; }
     var entry = e.target.closest("[data-select]");
     if (entry) { e.preventDefault(); select(entry.getAttribute("data-select"), false); return; }
+    var more = e.target.closest("[data-more]");
+    if (more && more.closest("[data-rest]")) {
+      e.preventDefault();
+      var drawn = drawChunk(more.closest("[data-rest]"));
+      var link = drawn && drawn.length && drawn[0].querySelector("[data-select]");
+      if (link) link.focus();
+      return;
+    }
     var region = e.target.closest(".page-svg .item");
     if (region) { select((smallestAt(e.clientX, e.clientY) || region).id, true); return; }
     var retry = e.target.closest("[data-image-retry]");
@@ -478,14 +600,19 @@
       });
     }).catch(function () { imageNotice("failed", gettext("The page image could not be loaded: Reviewer cannot be reached.")); });
   }
-  function checkImage() {
+  function checkImage() {  // a promise, settled when the page's image is decoded (or has failed)
     var s = svg(), image = s && s.querySelector("image");
-    if (!image) return;
+    if (!image) return Promise.resolve();
     var url = image.getAttribute("href");
     var probe = new Image();
-    probe.onload = function () { if (image.getAttribute("href") === url) imageNotice(null); };
-    probe.onerror = function () { if (image.getAttribute("href") === url) imageProblem(url); };
-    probe.src = url;
+    return new Promise(function (resolve) {
+      probe.onload = function () {
+        if (image.getAttribute("href") === url) imageNotice(null);
+        (probe.decode ? probe.decode() : Promise.resolve()).then(resolve, resolve);
+      };
+      probe.onerror = function () { if (image.getAttribute("href") === url) imageProblem(url); resolve(); };
+      probe.src = url;
+    });
   }
   var retries = 0;
   function retryImage() {
@@ -652,20 +779,123 @@
   });
   document.addEventListener("DOMContentLoaded", restoreTyped);
 
-  // What the corrections script (corrections.js) builds on.
-  window.Reviewer = { select: select, entries: entries, viewer: viewer, svg: svg, keys: keys };
-
-  // The moment the overlay benchmark measures (benchmarks/overlays.py): this page's overlays are
-  // drawn over its loaded image. Marked once per drawn page (the first, then each page switch).
-  function markDrawn() {
-    var s = svg(), image = s && s.querySelector("image");
-    var done = function () { if (window.performance && performance.mark) performance.mark("reviewer:overlays-drawn"); };
-    if (!image) { done(); return; }
-    var probe = new Image();
-    probe.onload = probe.onerror = done;
-    probe.src = image.getAttribute("href");
+  // The overlays: the server sends the page's items once as compact rows (overlays.compact:
+  // [DOM id, kind, confidence, flags, title, geometry], larger regions first), and they are drawn
+  // here in one pass, off the document, then added at once. Each keeps the contract that the
+  // rest of this script and corrections.js rely on: g.item with the item's DOM id, data-item,
+  // data-kind, data-confidence, a <title>, a <polygon> with the region's own points (dragging
+  // its corners edits them), and the classes kind-*, low, near, checked, unchecked, failing,
+  // changed and added.
+  var SVGNS = "http://www.w3.org/2000/svg";
+  function n2(x) { return String(Math.round(x * 100) / 100); }
+  function shapeOf(kind, flags, geo, pad) {
+    var out = [], x, y, w, h, el;
+    if (kind !== "annotation") {
+      el = document.createElementNS(SVGNS, "polygon");
+      var pts = [], xs = [], ys = [];
+      for (var i = 0; i + 1 < geo.length; i += 2) { pts.push(geo[i] + "," + geo[i + 1]); xs.push(geo[i]); ys.push(geo[i + 1]); }
+      el.setAttribute("points", pts.join(" "));
+      out.push(el);
+      x = Math.min.apply(null, xs); y = Math.min.apply(null, ys);
+      w = Math.max.apply(null, xs) - x; h = Math.max.apply(null, ys) - y;
+    } else {
+      x = geo[0]; y = geo[1]; w = geo[2]; h = geo[3];
+      if (flags.indexOf("e") >= 0) {  // no text, so no width: a bracket at the start of the line, and a square to click
+        var left = x - pad, top = y - pad, bottom = y + h + pad, arm = h * 0.35;
+        el = document.createElementNS(SVGNS, "rect");
+        el.setAttribute("class", "hit");
+        el.setAttribute("x", n2(left)); el.setAttribute("y", n2(top)); el.setAttribute("width", n2(h)); el.setAttribute("height", n2(h + 2 * pad));
+        out.push(el);
+        el = document.createElementNS(SVGNS, "path");
+        el.setAttribute("class", "bracket");
+        el.setAttribute("d", "M" + n2(left + arm) + "," + n2(top) + "H" + n2(left) + "V" + n2(bottom) + "H" + n2(left + arm));
+        out.push(el);
+      } else {
+        el = document.createElementNS(SVGNS, "rect");
+        el.setAttribute("x", n2(x - pad)); el.setAttribute("y", n2(y - pad)); el.setAttribute("width", n2(w + 2 * pad)); el.setAttribute("height", n2(h + 2 * pad));
+        out.push(el);
+      }
+    }
+    if (flags.indexOf("c") >= 0) {  // a tick beside the box, never over what is printed in it
+      var size = Math.max(pad * 3, 6), tl = x + w + pad * 1.5, tt = y - pad;
+      el = document.createElementNS(SVGNS, "path");
+      el.setAttribute("class", "tick");
+      el.setAttribute("d", "M" + n2(tl) + "," + n2(tt + size * 0.45) + "l" + n2(size * 0.35) + "," + n2(size * 0.4) + "l" + n2(size * 0.6) + "," + n2(-size * 0.85));
+      out.push(el);
+    }
+    return out;
   }
-  function init() { readSettings(); applyZoom(); applyFilters(); checkImage(); checkThumbs(); markDrawn(); }
+  function drawItems() {
+    var s = svg(), v = viewer(), data = v && v.querySelector("#page-items");
+    if (!s || !data) return;
+    if (s.dataset.lh) s.style.setProperty("--lh", s.dataset.lh);
+    if (s.dataset.gap) s.style.setProperty("--gap", s.dataset.gap);
+    s.querySelectorAll(":scope > .item").forEach(function (g) { g.remove(); });
+    var rows;
+    try { rows = JSON.parse(data.textContent); } catch (err) { rows = []; }
+    var pad = parseFloat(s.dataset.gap) || 0, threshold = parseFloat(v.dataset.threshold), near = Math.min(1, threshold + NEAR);
+    var frag = document.createDocumentFragment();
+    rows.forEach(function (r) {
+      var id = r[0], kind = r[1], conf = r[2], flags = r[3];
+      var g = document.createElementNS(SVGNS, "g");
+      var cls = "item" + (flags.indexOf("a") >= 0 ? " added" : "") + " kind-" + kind;
+      if (flags.indexOf("a") < 0) cls += conf < threshold ? " low" : conf < near ? " near" : "";
+      if (flags.indexOf("c") >= 0) cls += " checked"; else if (flags.indexOf("u") >= 0) cls += " unchecked";
+      if (flags.indexOf("f") >= 0) cls += " failing";
+      if (flags.indexOf("g") >= 0) cls += " changed";
+      g.setAttribute("class", cls);
+      g.id = id;
+      g.setAttribute("data-item", id);
+      g.setAttribute("data-kind", kind);
+      g.setAttribute("data-confidence", String(conf));
+      var title = document.createElementNS(SVGNS, "title");
+      title.textContent = r[4];
+      g.appendChild(title);
+      shapeOf(kind, flags, r[5], pad).forEach(function (el) { g.appendChild(el); });
+      frag.appendChild(g);
+    });
+    s.appendChild(frag);
+  }
+
+  // The measurement hook (benchmarks): once per page shown, when its image has loaded and been
+  // decoded and all its overlays are drawn, "reviewer:overlays-drawn" is marked.
+  function markDrawn(imageReady) {
+    var v = viewer();
+    if (!v) return;
+    var shown = v;
+    imageReady.then(function () {
+      if (viewer() !== shown || shown.dataset.drawnMarked) return;
+      shown.dataset.drawnMarked = "1";
+      requestAnimationFrame(function () {
+        if (window.performance && performance.mark) performance.mark("reviewer:overlays-drawn");
+      });
+    });
+  }
+
+  // The next page's image is fetched ahead, so that going there shows it from the browser's cache.
+  function prefetchNext() {
+    var v = viewer();
+    if (!v) return;
+    var next = v.querySelector("[data-page-link='" + (parseInt(v.dataset.page, 10) + 1) + "'] img[data-thumb]");
+    if (next) { var img = new Image(); img.decoding = "async"; img.src = next.getAttribute("src"); }
+  }
+
+  // What the corrections script (corrections.js) builds on.
+  // Its entries() are every entry of the page's list, the waiting ones drawn first.
+  window.Reviewer = {
+    select: select, entries: function () { drawAll(); return entries(); }, viewer: viewer, svg: svg, keys: keys
+  };
+
+  function legend() {
+    var l = document.querySelector("#viewer [data-legend]");
+    if (!l) return;
+    if (l.dataset.t) l.style.setProperty("--t", l.dataset.t + "%");
+    if (l.dataset.n) l.style.setProperty("--n", l.dataset.n + "%");
+  }
+  function init() {
+    readSettings(); legend(); drawItems(); applyZoom(); applyFilters(); watchMore();
+    markDrawn(checkImage()); checkThumbs(); prefetchNext();
+  }
   document.addEventListener("DOMContentLoaded", init);
   document.addEventListener("htmx:afterSettle", function (e) {
     if (e.target.id === "viewer" || e.target.querySelector && e.target.querySelector("#viewer")) init();

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from reviewer import sendai
@@ -132,3 +133,54 @@ def test_renewing_the_claim_answers_the_header_with_its_new_end(reviewer_client,
         f'until <time datetime="{entry.claim_expires_at.isoformat()}">{entry.claim_expires_at:%H:%M}</time> UTC' in body
     )
     assert reviewer_client.post(f"/queue/{entry.pk}/renew/").status_code == 204  # without htmx: as before
+
+
+def _long_page(fields: int = 240, boxes: int = 30) -> dict:
+    """A page with many header fields (each entity once) and checkboxes: more than one window of entries."""
+    page = doc_pages()[0]
+    page["annotations"] = [_annotation(n, f"field_{n}", f"value {n}", 100 + n * 12, 100, 0.5) for n in range(fields)]
+    box = page["checkboxes"][0]
+    page["checkboxes"] = [{**box, "id": f"cb_{n}"} for n in range(boxes)]
+    page["segments"], page["signatures"] = [], []
+    return page
+
+
+def _waiting(html: str, key: str) -> list:
+    found = re.search(rf'<script id="rest-{key}" type="application/json">(.*?)</script>', html, re.S)
+    return json.loads(found.group(1)) if found else []
+
+
+def test_a_long_list_draws_one_window_and_keeps_the_rest_as_data_for_the_script(reviewer_client):
+    make_task(pages=[_long_page()])
+    html = reviewer_client.get(TASK_URL).content.decode()
+    assert html.count('data-select="') == panel.ITEMS_PER_PAGE  # markup only for the first window
+    fields = _waiting(html, "fields")
+    assert [len(c[1]) for c in fields] == [100, 40]  # the rest of the fields, in chunks, with their confidences
+    assert sum(c[0].count("<li class='entry ") for c in fields) == 140 == sum(c[2] for c in fields)
+    assert len(_waiting(html, "checkbox")) == 1  # no checkbox drawn: the window was full
+    assert re.findall(r'data-rest="rest-(\w+)" data-chunk="(\d)"', html) == [
+        ("fields", "0"),
+        ("fields", "1"),
+        ("checkbox", "0"),
+    ]
+    assert "</script" not in "".join(c[0] for c in fields)  # the data cannot end its block
+    assert "Items 1–100 of 270" in html and 'rel="next"' in html
+    assert "&lt;" not in html.split('id="page-items"')[1][:200]
+
+
+def test_without_a_script_the_next_items_are_a_page_away(reviewer_client):
+    make_task(pages=[_long_page()])
+    html = reviewer_client.get(TASK_URL + "?items=200").content.decode()
+    assert "Items 201–270 of 270" in html
+    assert 'rel="prev"' in html and 'rel="next"' not in html
+    shown = re.findall(r'<a href="#(item-p1-\d+)" data-select=', html)
+    assert len(shown) == 70
+    assert 'data-rest="' not in html  # nothing waits after the last window
+    assert "value 200<" in html and "value 199<" not in html
+    assert reviewer_client.get(TASK_URL + "?items=oops").status_code == 200
+
+
+def test_a_short_list_is_drawn_whole_without_a_pager(reviewer_client):
+    make_task(pages=[_invoice_page()])
+    html = reviewer_client.get(TASK_URL).content.decode()
+    assert "data-pager" not in html and "data-rest=" not in html
