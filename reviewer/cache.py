@@ -3,15 +3,15 @@
 Django's DatabaseCache counts the table's rows and then reads, inserts or updates, in a
 transaction: five statements for every `set` or `add`, and an action makes several (its
 token, the task's copies: reviewer/queue/copies.py). Here a write is one upsert (SQLite and
-PostgreSQL both have INSERT … ON CONFLICT), and the table is culled on one write in
-CULL_EVERY, as Django's would be (MAX_ENTRIES, CULL_FREQUENCY). Reads are Django's.
+PostgreSQL both have INSERT … ON CONFLICT), and the table is culled on every CULL_EVERY-th
+write of the process, as Django's would be (MAX_ENTRIES, CULL_FREQUENCY). Reads are Django's.
 """
 
 from __future__ import annotations
 
 import base64
+import itertools
 import pickle
-import random
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -24,6 +24,10 @@ CULL_EVERY = 50
 
 
 class DatabaseCache(DjangoDatabaseCache):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._writes = itertools.count(1)
+
     def _base_set(self, mode, key, value, timeout=DEFAULT_TIMEOUT):
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
@@ -58,7 +62,7 @@ class DatabaseCache(DjangoDatabaseCache):
             sql += f" WHERE {table}.{expires_column} < %s"
             params.append(connection.ops.adapt_datetimefield_value(now))
         with connection.cursor() as cursor:
-            if random.randrange(CULL_EVERY) == 0:
+            if next(self._writes) % CULL_EVERY == 0:
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
                 count = cursor.fetchone()[0]
                 if count > self._max_entries:

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -190,6 +191,7 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
         c.get("entity_id") for c in changes.values() if c.get("kind") == "annotation"
     }
     missing = [{"entity_id": e, "message": m} for e, m in failing.items() if e and e not in present and m]
+    report_form = extra.pop("report_form", None)
     return {
         "task": task,
         "team_id": team_id,
@@ -200,7 +202,9 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
         "claim": claim,
         "claim_notice": _held_by_other(claim),
         "can_release": request.user.has_perm("accounts.release_claims"),
-        "report_form": extra.pop("report_form", None) or ReportForm(),
+        # Read only where drawn (the state, the full page): a viewer partial asks no issue types.
+        "report_form": report_form or SimpleLazyObject(ReportForm),
+        "report_bound": bool(report_form and report_form.is_bound),
         "token": uuid.uuid4().hex,
         "threshold": threshold,
         "order": order,
@@ -225,8 +229,11 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
         "added": added,
         "failures": failures,
         "missing": missing,
-        "entities": sorted(e for e in present | set(failing) | corrections.project_entities(ids) if e),
-        "others_drafts": _others_drafts(request, ids) if editing else [],
+        # The full page's list (a partial draws none), and the lead's view of others' drafts: read when drawn.
+        "entities": SimpleLazyObject(
+            lambda: sorted(e for e in present | set(failing) | corrections.project_entities(ids) if e)
+        ),
+        "others_drafts": SimpleLazyObject(lambda: _others_drafts(request, ids)) if editing else [],
         "complete_label": _complete_label(len(changes)),
         **extra,
     }
@@ -405,14 +412,20 @@ def act(request: HttpRequest, team_id: str, project_id: str, task_id: str, actio
         message=(form.cleaned_data["message"] or None) if form else None,
         token=request.POST.get("token", ""),
     )
+    # The report dialog is sent again only after a report (closed and empty, or with what was typed
+    # and why it was refused); after any other action the page keeps its own (htmx's hx-preserve).
+    keep_report = bool(request.htmx) and action != "report"
     if not attempt.done:  # refused, failed, 401/403/404 included: the reason, with what was typed
         keep = form if attempt.level == "error" else None
-        return _after_refusal(request, profile, ids, attempt.notice, keep, status=attempt.status)
+        return _after_refusal(
+            request, profile, ids, attempt.notice, keep, status=attempt.status, keep_report=keep_report
+        )
     if action in acting.MOVE_ON:
         moved = _move_on(request, profile, ids, attempt)
         if moved is not None:
             return moved
-    return _after(request, ids, attempt.task, attempt.notice, None, claim=_claim_of(request, attempt.entry))
+    claim = _claim_of(request, attempt.entry)
+    return _after(request, ids, attempt.task, attempt.notice, None, claim=claim, keep_report=keep_report)
 
 
 def _move_on(request: HttpRequest, profile: Profile, ids, attempt: acting.Attempt) -> HttpResponse | None:
@@ -437,17 +450,19 @@ def _move_on(request: HttpRequest, profile: Profile, ids, attempt: acting.Attemp
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _after(request, ids, task, notice, form, status: int = 200, claim: dict | None = None) -> HttpResponse:
+def _after(
+    request, ids, task, notice, form, status: int = 200, claim: dict | None = None, keep_report: bool = False
+) -> HttpResponse:
     """Show the task as the upstream returned it, with the outcome of the action."""
     if not request.htmx and status == 200 and notice.get("level") in ("success", "warning", "info"):
         getattr(messages, notice["level"])(request, notice["text"])
         return redirect(reverse("task", args=ids))
-    context = _context(request, ids, task, notice=notice, report_form=form, claim=claim)
+    context = _context(request, ids, task, notice=notice, report_form=form, claim=claim, keep_report=keep_report)
     template = "review/task.html#state" if request.htmx else "review/task.html"
     return render(request, template, context, status=status if not request.htmx else 200)
 
 
-def _after_refusal(request, profile, ids, notice, form, status: int) -> HttpResponse:
+def _after_refusal(request, profile, ids, notice, form, status: int, keep_report: bool = False) -> HttpResponse:
     """After a refusal or a failure: the task as it is now, the reason, and the form as it was typed."""
     seen = timezone.now()
     try:
@@ -464,7 +479,7 @@ def _after_refusal(request, profile, ids, notice, form, status: int) -> HttpResp
         return render(request, template, context, status=200 if request.htmx else status)
     claim = _claim(request, ids, task, take=False, seen_at=seen)
     copies.keep(request.user, ids, task, seen)  # as it is now, after the refusal
-    return _after(request, ids, task, notice, form, status=status, claim=claim)
+    return _after(request, ids, task, notice, form, status=status, claim=claim, keep_report=keep_report)
 
 
 def _drafting(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> tuple[str, str, str]:
