@@ -208,6 +208,8 @@ def remember(
 
     `seen_at` is when the upstream was asked: a read that started before an action answered may
     show the state before it, so its status is kept only if no newer sighting is recorded.
+    When the entry learns something it did not know, and on every webhook event, the copies of
+    the task fetched before (everyone's: copies.py) are no longer shown.
     """
     seen_at = seen_at or timezone.now()
     entry, newer = _remember(team_id, project_id, task, source, seen_at)
@@ -218,7 +220,8 @@ def remember(
 
 
 def _remember(team_id, project_id, task: sendai.Task, source: str, seen_at: dt.datetime) -> tuple[Entry, bool]:
-    """The entry, created or updated; and whether it learned a status it did not have."""
+    """The entry, created or updated; and whether it learned something it did not know (a status,
+    a name…)."""
     facts = {
         "name": task.name[:500],
         "step_type": task.step_type[:64],
@@ -236,12 +239,13 @@ def _remember(team_id, project_id, task: sendai.Task, source: str, seen_at: dt.d
                     ), True
             except IntegrityError:  # created meanwhile by another request
                 entry = Entry.objects.select_for_update(of=("self",)).get(**ids)
-        fields, newer = [*facts, "seen_at"], False
+        fields = [*facts, "seen_at"]
+        newer = any(getattr(entry, name) != value for name, value in facts.items())  # e.g. renamed
         for name, value in facts.items():
             setattr(entry, name, value)
         entry.seen_at = timezone.now()
         if entry.status_at is None or seen_at >= entry.status_at:
-            newer = entry.status != task.status
+            newer = newer or entry.status != task.status
             entry.status, entry.status_at = task.status, seen_at
             fields += ["status", "status_at"]
         entry.save(update_fields=fields)

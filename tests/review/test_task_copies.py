@@ -160,6 +160,14 @@ def test_the_queue_learning_a_newer_status_outdates_the_copy(rita, upstream, que
     assert asks(upstream) == 2
 
 
+def test_a_sighting_that_shows_something_new_outdates_the_copy(rita, upstream, queued):
+    upstream.reply(json_body={"payload": task_json()})
+    rita.get(TASK_URL)
+    claims.remember(*IDS[:2], sendai.parse_task(task_json(name="Scanned again")), Entry.Source.LIST)
+    rita.get(TASK_URL + "?page=1", **VIEWER)
+    assert asks(upstream) == 2
+
+
 def test_a_webhook_event_outdates_the_copy_even_with_the_same_status(rita, upstream, queued):
     upstream.reply(json_body={"payload": task_json()})
     rita.get(TASK_URL)
