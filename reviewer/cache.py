@@ -10,6 +10,7 @@ write of the process, as Django's would be (MAX_ENTRIES, CULL_FREQUENCY). Reads 
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import pickle
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
-from django.db import DatabaseError, connections, router
+from django.db import DatabaseError, connections, router, transaction
 from django.utils.timezone import now as tz_now
 
 CULL_EVERY = 50
@@ -68,7 +69,11 @@ class DatabaseCache(DjangoDatabaseCache):
                 if count > self._max_entries:
                     self._cull(db, cursor, now, count)
             try:
-                cursor.execute(sql, params)
+                # On PostgreSQL a failed statement aborts the transaction it is in: inside the caller's,
+                # a savepoint, so that a failed write cannot spoil its work (SQLite aborts nothing).
+                guard = connection.vendor == "postgresql" and connection.in_atomic_block
+                with transaction.atomic(using=db) if guard else contextlib.nullcontext():
+                    cursor.execute(sql, params)
             except DatabaseError:  # as Django's: a write that failed is a miss, not an error
                 return False
             return cursor.rowcount > 0
