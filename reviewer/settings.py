@@ -174,13 +174,22 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# REDIS_URL puts the cache and the sessions in Redis, shared by every instance.
+# REDIS_URL puts the cache and the sessions in Redis, shared by every instance. Without it the
+# cache is a table of the database (created by migrate: accounts' migration 0008), so that what
+# must be shared (action tokens, sign-in throttles, the copies of tasks: reviewer/queue/copies.py)
+# is shared by every gunicorn worker, not kept apart in each one's memory.
 REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "reviewer.cache.DatabaseCache",
+            "LOCATION": "reviewer_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # Background work (docs/background-work.md) on Django's task framework (the django-tasks backport):
 # the database backend by default, so nothing but the database is needed; RQ on Redis where

@@ -80,11 +80,21 @@ def _english_to_begin_with():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Throttling counters and action tokens live in the cache (Redis on the second pass), which
-    outlives a test; start each test without them."""
-    from django.core.cache import cache
+def _fresh_cache(request):
+    """Throttling counters, action tokens and task copies live in the cache (a table of the
+    database, or Redis on the second pass), which outlives a test; start each test without
+    them. The database's cache can be reached (and can hold anything) only in a test with it."""
+    from django.core.cache import cache, caches
+    from django.core.cache.backends.db import DatabaseCache
 
+    if isinstance(caches["default"], DatabaseCache):
+        names = request.fixturenames
+        if "transactional_db" in names or "live_server" in names:
+            request.getfixturevalue("transactional_db")
+        elif "db" in names:
+            request.getfixturevalue("db")
+        elif not request.node.get_closest_marker("django_db"):
+            return
     cache.clear()
 
 

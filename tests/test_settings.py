@@ -139,9 +139,11 @@ def test_it_uses_postgresql_with_a_database_url():
     assert loaded["DATABASE"] == {"NAME": "reviews", "USER": "reviewer", "HOST": "db.example.com", "PORT": 5433}
 
 
-def test_it_keeps_cache_and_sessions_local_without_redis():
+def test_it_keeps_cache_and_sessions_in_the_database_without_redis():
+    """Shared by every worker: not each process's own memory (issue #13)."""
     loaded = show(SECRET_KEY=SECRET)
-    assert loaded["CACHE"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert loaded["CACHE"]["BACKEND"] == "reviewer.cache.DatabaseCache"
+    assert loaded["CACHE"]["LOCATION"] == "reviewer_cache"
     assert loaded["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
 
 

@@ -23,6 +23,10 @@ ID_VALIDATOR = RegexValidator(
 )
 
 
+# key_last_used_at is written at most this often (seconds).
+KEY_USE_WRITE_SECONDS = 60
+
+
 class Role(models.TextChoices):
     REVIEWER = "reviewer", _("Reviewer")
     LEAD = "lead", _("Team lead")
@@ -107,7 +111,8 @@ class Profile(models.Model):
         return self.has_key and self.key_state != KeyState.UNREADABLE
 
     def api_key(self) -> str:
-        """The decrypted key, for the one call that sends it. Marks the key as used.
+        """The decrypted key, for the one call that sends it. Marks the key as used (at most
+        once every KEY_USE_WRITE_SECONDS: the pages show the minute, and an action need not write it).
 
         Raises crypto.UndecryptableKey when the key cannot be decrypted, and marks it so
         (KeyState.UNREADABLE: the person or an admin must set it again).
@@ -118,8 +123,11 @@ class Profile(models.Model):
             self.key_state = KeyState.UNREADABLE
             Profile.objects.filter(pk=self.pk).update(key_state=self.key_state)
             raise
-        self.key_last_used_at = timezone.now()
-        Profile.objects.filter(pk=self.pk).update(key_last_used_at=self.key_last_used_at)
+        now = timezone.now()
+        last = self.key_last_used_at
+        if last is None or not (0 <= (now - last).total_seconds() < KEY_USE_WRITE_SECONDS):
+            self.key_last_used_at = now
+            Profile.objects.filter(pk=self.pk).update(key_last_used_at=now)
         return key
 
     def set_key(self, raw: str, by) -> None:

@@ -9,22 +9,20 @@ serialized and the same query is just as correct.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from reviewer import sendai
-from reviewer.queue import reach
+from reviewer.queue import copies, reach
 from reviewer.queue.models import CLAIMABLE, AheadFetch, ClaimEvent, Entry, Skip
 
 MAX_CONFIRM_TRIES = 10
 # How long a task fetched ahead stays good enough to hand out without asking the upstream again.
-AHEAD_SECONDS = 60
+AHEAD_SECONDS = copies.OPEN_SECONDS
 # How far down the queue a fetch-ahead looks for a task that no one else is fetching ahead.
 AHEAD_CANDIDATES = 50
 
@@ -210,8 +208,20 @@ def remember(
 
     `seen_at` is when the upstream was asked: a read that started before an action answered may
     show the state before it, so its status is kept only if no newer sighting is recorded.
+    When the entry learns something it did not know, and on every webhook event, the copies of
+    the task fetched before (everyone's: copies.py) are no longer shown.
     """
     seen_at = seen_at or timezone.now()
+    entry, newer = _remember(team_id, project_id, task, source, seen_at)
+    if newer or source == Entry.Source.WEBHOOK:  # an event is news, whatever its status says
+        # The copies fetched before this sighting may be out of date; an event's time is its arrival.
+        copies.forget((team_id, project_id, task.id), as_of=None if source == Entry.Source.WEBHOOK else seen_at)
+    return entry
+
+
+def _remember(team_id, project_id, task: sendai.Task, source: str, seen_at: dt.datetime) -> tuple[Entry, bool]:
+    """The entry, created or updated; and whether it learned something it did not know (a status,
+    a name…)."""
     facts = {
         "name": task.name[:500],
         "step_type": task.step_type[:64],
@@ -224,18 +234,22 @@ def remember(
         if entry is None:
             try:
                 with transaction.atomic():
-                    return Entry.objects.create(**ids, **facts, status=task.status, status_at=seen_at, source=source)
+                    return Entry.objects.create(
+                        **ids, **facts, status=task.status, status_at=seen_at, source=source
+                    ), True
             except IntegrityError:  # created meanwhile by another request
                 entry = Entry.objects.select_for_update(of=("self",)).get(**ids)
         fields = [*facts, "seen_at"]
+        newer = any(getattr(entry, name) != value for name, value in facts.items())  # e.g. renamed
         for name, value in facts.items():
             setattr(entry, name, value)
         entry.seen_at = timezone.now()
         if entry.status_at is None or seen_at >= entry.status_at:
+            newer = newer or entry.status != task.status
             entry.status, entry.status_at = task.status, seen_at
             fields += ["status", "status_at"]
         entry.save(update_fields=fields)
-    return entry
+    return entry, newer
 
 
 def settle(entry_pk: int, user, task: sendai.Task, *, release_claim: bool) -> None:
@@ -252,37 +266,23 @@ def settle(entry_pk: int, user, task: sendai.Task, *, release_claim: bool) -> No
             release(entry.pk, user)
 
 
-@dataclass(frozen=True)
-class Ahead:
-    """A task fetched ahead, and when the upstream was asked for it."""
-
-    task: sendai.Task
-    seen_at: dt.datetime
-
-
-def _ahead_key(user, ids: tuple[str, str, str]) -> str:
-    return f"ahead:{user.pk}:{'/'.join(ids)}"
+# A task fetched ahead is a copy like any other (copies.py): one store, one set of rules.
+Ahead = copies.Copy
 
 
 def keep_ahead(user, ids: tuple[str, str, str], task: sendai.Task, seen_at: dt.datetime) -> None:
     """Keep a task just fetched for `user`, for the next step to use instead of fetching it again."""
-    cache.set(_ahead_key(user, ids), Ahead(task, seen_at), AHEAD_SECONDS)
+    copies.keep(user, ids, task, seen_at)
 
 
 def take_ahead(user, ids: tuple[str, str, str]) -> Ahead | None:
-    """The task kept for `user` by keep_ahead(), once; None when there is none, or when the queue
-    has seen the task since (then the copy may be stale: the caller asks the upstream again)."""
-    key = _ahead_key(user, ids)
-    ahead = cache.get(key)
-    if ahead is None:
-        return None
-    cache.delete(key)
-    entry = Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).first()
-    AheadFetch.objects.filter(user=user, entry=entry).delete()
-    if entry is None or entry.status not in CLAIMABLE:
-        return None
-    if entry.status_at is not None and entry.status_at > ahead.seen_at:
-        return None
+    """The task kept for `user` by keep_ahead(), if it was fetched within AHEAD_SECONDS and the
+    task has not changed since (copies.look); None otherwise (the caller asks the upstream)."""
+    ahead = copies.look(user, ids, max_age=AHEAD_SECONDS)
+    if ahead is not None:  # used: this person's fetch-ahead may fetch the next one
+        AheadFetch.objects.filter(
+            user=user, entry__team_id=ids[0], entry__project_id=ids[1], entry__task_id=ids[2]
+        ).delete()
     return ahead
 
 

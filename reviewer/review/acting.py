@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from reviewer import sendai
 from reviewer.accounts.crypto import UndecryptableKey
 from reviewer.accounts.models import KeyState, Profile
-from reviewer.queue import claims
+from reviewer.queue import claims, copies
 from reviewer.queue.models import Entry
 from reviewer.review import corrections
 from reviewer.review.models import Action, CorrectionRecord, Draft, EntityTally, Outcome
@@ -110,6 +110,7 @@ class Attempt:
     code: str = ""
     corrections: int = 0
     failures: tuple[dict, ...] = field(default_factory=tuple)
+    entry: Entry | None = None  # the task's queue entry as the action left it (read once, here)
 
     @property
     def notice(self) -> dict[str, str]:
@@ -144,7 +145,7 @@ def perform(
         client = client_for(profile)
     except KeyProblem as e:
         return Attempt(action, "error", e.reason, status=400, key_problem=e.reason)
-    entry = Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).first()
+    entry = Entry.objects.select_related("claimed_by").filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).first()
     if check_claim and (reason := held_by_other(entry, user)):
         record(Outcome.REFUSED, code="claimed", message=reason)
         return Attempt(action, "error", reason, status=409, code="claimed")
@@ -169,6 +170,7 @@ def perform(
     except (sendai.InvalidKey, sendai.MissingScope) as e:
         reason = key_failed(profile, e)
         record(Outcome.KEY, e.request_id, status=e.status, message=str(e))
+        copies.forget(ids)
         title = _("Send.ai did not accept your API key") if e.status == 401 else _("Your API key may not do this")
         return Attempt(
             action,
@@ -183,6 +185,7 @@ def perform(
         return Attempt(action, "error", str(e), status=400)
     except sendai.NotFound as e:
         record(Outcome.REFUSED, e.request_id, status=404, message=str(e))
+        copies.forget(ids)
         return Attempt(
             action,
             "error",
@@ -194,10 +197,12 @@ def perform(
         )
     except sendai.Refused as e:
         record(Outcome.REFUSED, e.request_id, status=e.status, code=e.code or "", message=e.upstream_message or str(e))
+        copies.forget(ids)  # a refusal says the task is not as the page showed it
         return _refused(user, ids, action, draft, e)
     except (sendai.Unavailable, sendai.ProtocolError) as e:
         outcome = Outcome.UNAVAILABLE if isinstance(e, sendai.Unavailable) else Outcome.ERROR
         record(outcome, e.request_id, status=e.status, message=str(e))
+        copies.forget(ids)  # it may have been done all the same
         kept = " " + _("Your corrections are kept.") if changes else ""
         text, title = str(e) + kept, heading(e)
         if isinstance(e, sendai.ProtocolError) and e.status and 200 <= e.status < 300:
@@ -209,6 +214,12 @@ def perform(
         Draft.objects.filter(pk=draft.pk).delete()  # sent, or held only the last validation's verdict
     if entry is not None:
         claims.settle(entry.pk, user, result.task, release_claim=action in MOVE_ON)  # status and claim at once
+        entry.status = result.task.status  # as settle left it, without reading it again
+        if action in MOVE_ON:
+            entry.claimed_by, entry.claimed_at, entry.claim_expires_at = None, None, None
+    # Everyone's copy is out of date; the answer is this person's new one (pages and all).
+    copies.forget(ids)
+    copies.keep(user, ids, result.task, timezone.now())
     text = result.warning or str(DONE[action])
     if changes and not result.warning:
         count = len(changes)
@@ -221,7 +232,14 @@ def perform(
             text += " " + _("Send.ai's answer does not show them, though: check that it takes corrections.")
     level = "warning" if result.warning else "success"
     return Attempt(
-        action, level, text, task=result.task, done=True, request_id=result.request_id, corrections=len(changes)
+        action,
+        level,
+        text,
+        task=result.task,
+        done=True,
+        request_id=result.request_id,
+        corrections=len(changes),
+        entry=entry,
     )
 
 

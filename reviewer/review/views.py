@@ -20,15 +20,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from reviewer import sendai
-from reviewer.accounts.models import Profile
+from reviewer.accounts.models import KeyState, Profile
 from reviewer.accounts.roles import profile_of
-from reviewer.queue import claims, reach
+from reviewer.queue import claims, copies, reach
 from reviewer.queue.models import Entry
 from reviewer.review import acting, corrections, overlays, panel, prefs, rules
 from reviewer.review.forms import IssueTypeForm, ReportForm
@@ -112,22 +113,30 @@ def _page_number(request: HttpRequest, task: sendai.Task) -> int:
     return min(max(number, 1), max(len(task.pages), 1))
 
 
-def _claim(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task, *, take: bool, seen_at=None) -> dict:
+def _claim(
+    request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task, *, take: bool, seen_at=None, fresh: bool = True
+) -> dict:
     """The queue's view of this task: who holds it, and whether that is the viewer.
 
     Opening a task that is in review claims it for the viewer, unless someone
-    else holds it; the entry learns the status the upstream showed at `seen_at`
-    (unless it knows a newer one: then the queue's word wins and nothing is claimed).
+    else holds it. A `fresh` task (just fetched from the upstream, not a copy) is a sighting:
+    the entry learns the status the upstream showed at `seen_at` (unless it knows a newer
+    one: then the queue's word wins and nothing is claimed).
     """
-    entry = Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).first()
+    entry = Entry.objects.select_related("claimed_by").filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).first()
     if entry is None:
-        return {"entry": None, "holder": None, "mine": False, "viewer": request.user}
-    claims.remember(ids[0], ids[1], task, entry.source, seen_at=seen_at)
+        return _claim_of(request, None)
+    if fresh:
+        claims.remember(ids[0], ids[1], task, entry.source, seen_at=seen_at)
     if take and task.status == "REVIEWING":
         entry = claims.hold(entry.pk, request.user)
-    else:
-        entry.refresh_from_db()
-    holder = entry.holder()
+    elif fresh:
+        entry = Entry.objects.select_related("claimed_by").get(pk=entry.pk)
+    return _claim_of(request, entry)
+
+
+def _claim_of(request: HttpRequest, entry: Entry | None) -> dict:
+    holder = entry.holder() if entry else None
     return {
         "entry": entry,
         "holder": holder,
@@ -182,6 +191,7 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
         c.get("entity_id") for c in changes.values() if c.get("kind") == "annotation"
     }
     missing = [{"entity_id": e, "message": m} for e, m in failing.items() if e and e not in present and m]
+    report_form = extra.pop("report_form", None)
     return {
         "task": task,
         "team_id": team_id,
@@ -192,7 +202,9 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
         "claim": claim,
         "claim_notice": _held_by_other(claim),
         "can_release": request.user.has_perm("accounts.release_claims"),
-        "report_form": extra.pop("report_form", None) or ReportForm(),
+        # Read only where drawn (the state, the full page): a viewer partial asks no issue types.
+        "report_form": report_form or SimpleLazyObject(ReportForm),
+        "report_bound": bool(report_form and report_form.is_bound),
         "token": uuid.uuid4().hex,
         "threshold": threshold,
         "order": order,
@@ -215,8 +227,11 @@ def _context(request: HttpRequest, ids: tuple[str, str, str], task: sendai.Task,
         "added": added,
         "failures": failures,
         "missing": missing,
-        "entities": sorted(e for e in present | set(failing) | corrections.project_entities(ids) if e),
-        "others_drafts": _others_drafts(request, ids) if editing else [],
+        # The full page's list (a partial draws none), and the lead's view of others' drafts: read when drawn.
+        "entities": SimpleLazyObject(
+            lambda: sorted(e for e in present | set(failing) | corrections.project_entities(ids) if e)
+        ),
+        "others_drafts": SimpleLazyObject(lambda: _others_drafts(request, ids)) if editing else [],
         "complete_label": _complete_label(len(changes)),
         **extra,
     }
@@ -286,6 +301,21 @@ def open_task(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("task", args=[team, project, task_id]))
 
 
+def _copy_to_show(request: HttpRequest, profile: Profile, ids: tuple[str, str, str]):
+    """The person's copy of the task that this request may show instead of asking the upstream
+    (reviewer/queue/copies.py says what keeps it good): the viewer's requests (page, threshold,
+    order) take one as long as it lives; a full open one fetched within copies.OPEN_SECONDS (the
+    task "next" fetched ahead, a reload); the PROCESSING poll, and any other partial, none. Nor
+    does anyone whose key Send.ai rejected the last time: only Send.ai can say whether it still does."""
+    if profile.key_state == KeyState.REJECTED:
+        return None
+    if not request.htmx:
+        return claims.take_ahead(request.user, ids)
+    if PARTIALS.get(request.htmx.target or "") == "viewer":
+        return copies.look(request.user, ids)
+    return None
+
+
 @require_GET
 def task(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> HttpResponse:
     profile = _reviewer(request)
@@ -294,19 +324,21 @@ def task(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> H
     started, seen = time.monotonic(), timezone.now()
     try:
         client = acting.client_for(profile)
-        ahead = None if request.htmx else claims.take_ahead(request.user, ids)
-        result = sendai.TaskResult(task=ahead.task, request_id="") if ahead else client.get(*ids)
-        seen = ahead.seen_at if ahead else seen
+        copy = _copy_to_show(request, profile, ids)
+        result = sendai.TaskResult(task=copy.task, request_id="") if copy else client.get(*ids)
+        seen = copy.seen_at if copy else seen
     except acting.KeyProblem as e:
         return _problem(request, "review/no_key.html", _no_key_context(profile, e.reason), 400)
     except sendai.SendaiError as e:
         return _opening_failed(request, profile, ids, started, e)
     if not request.htmx:
         _record(request, ids, Action.OPEN, Outcome.OK, started, result.request_id, status=200, task=result.task)
-    reach.learn(request.user, team_id, project_id)  # the person's key opens this project: the queue shows it
-    if result.request_id:
+    if copy is None:
+        reach.learn(request.user, team_id, project_id)  # the person's key opens this project: the queue shows it
         acting.key_answered(profile, acted=False)
-    claim = _claim(request, ids, result.task, take=not request.htmx, seen_at=seen)
+    claim = _claim(request, ids, result.task, take=not request.htmx, seen_at=seen, fresh=copy is None)
+    if copy is None:
+        copies.keep(request.user, ids, result.task, seen)  # after the sighting: for the next page switch
     return render(request, _template(request), _context(request, ids, result.task, claim=claim))
 
 
@@ -395,22 +427,28 @@ def act(request: HttpRequest, team_id: str, project_id: str, task_id: str, actio
         message=(form.cleaned_data["message"] or None) if form else None,
         token=request.POST.get("token", ""),
     )
+    # The report dialog is sent again only after a report (closed and empty, or with what was typed
+    # and why it was refused); after any other action the page keeps its own (htmx's hx-preserve).
+    keep_report = bool(request.htmx) and action != "report"
     if not attempt.done:  # refused, failed, 401/403/404 included: the reason, with what was typed
         keep = form if attempt.level == "error" else None
-        return _after_refusal(request, profile, ids, attempt.notice, keep, status=attempt.status)
+        return _after_refusal(
+            request, profile, ids, attempt.notice, keep, status=attempt.status, keep_report=keep_report
+        )
     if action in acting.MOVE_ON:
-        moved = _move_on(request, profile, ids, attempt.notice)
+        moved = _move_on(request, profile, ids, attempt)
         if moved is not None:
             return moved
-    return _after(request, ids, attempt.task, attempt.notice, None)
+    claim = _claim_of(request, attempt.entry)
+    return _after(request, ids, attempt.task, attempt.notice, None, claim=claim, keep_report=keep_report)
 
 
-def _move_on(request: HttpRequest, profile: Profile, ids, notice: dict) -> HttpResponse | None:
+def _move_on(request: HttpRequest, profile: Profile, ids, attempt: acting.Attempt) -> HttpResponse | None:
     """After finishing a task, open the next one for those who chose so (acting gave the claim back)."""
-    if not profile.auto_advance or not Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).exists():
+    if not profile.auto_advance or attempt.entry is None:
         return None
-    done = Entry.objects.filter(team_id=ids[0], project_id=ids[1], task_id=ids[2]).values_list("name", flat=True)
-    name = done.first() or ids[2]
+    notice = attempt.notice
+    name = attempt.entry.name or ids[2]
     # The notice lands on the next task's page: it names the one that was finished.
     text = _("%(name)s (%(task)s): %(outcome)s") % {"name": name, "task": ids[2], "outcome": notice["text"]}
     messages.success(request, text)
@@ -427,18 +465,21 @@ def _move_on(request: HttpRequest, profile: Profile, ids, notice: dict) -> HttpR
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _after(request, ids, task, notice, form, status: int = 200) -> HttpResponse:
+def _after(
+    request, ids, task, notice, form, status: int = 200, claim: dict | None = None, keep_report: bool = False
+) -> HttpResponse:
     """Show the task as the upstream returned it, with the outcome of the action."""
     if not request.htmx and status == 200 and notice.get("level") in ("success", "warning", "info"):
         getattr(messages, notice["level"])(request, notice["text"])
         return redirect(reverse("task", args=ids))
-    context = _context(request, ids, task, notice=notice, report_form=form)
+    context = _context(request, ids, task, notice=notice, report_form=form, claim=claim, keep_report=keep_report)
     template = "review/task.html#state" if request.htmx else "review/task.html"
     return render(request, template, context, status=status if not request.htmx else 200)
 
 
-def _after_refusal(request, profile, ids, notice, form, status: int) -> HttpResponse:
+def _after_refusal(request, profile, ids, notice, form, status: int, keep_report: bool = False) -> HttpResponse:
     """After a refusal or a failure: the task as it is now, the reason, and the form as it was typed."""
+    seen = timezone.now()
     try:
         task = acting.client_for(profile).get(*ids).task
     except (acting.KeyProblem, sendai.SendaiError):
@@ -451,7 +492,9 @@ def _after_refusal(request, profile, ids, notice, form, status: int) -> HttpResp
         }
         template = "review/act_failed.html#failure" if request.htmx else "review/act_failed.html"
         return render(request, template, context, status=200 if request.htmx else status)
-    return _after(request, ids, task, notice, form, status=status)
+    claim = _claim(request, ids, task, take=False, seen_at=seen)
+    copies.keep(request.user, ids, task, seen)  # as it is now, after the refusal
+    return _after(request, ids, task, notice, form, status=status, claim=claim, keep_report=keep_report)
 
 
 def _drafting(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> tuple[str, str, str]:

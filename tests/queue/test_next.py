@@ -161,12 +161,16 @@ def test_the_next_task_is_fetched_ahead_so_moving_on_needs_no_upstream_call(revi
     assert "You hold this task" in page.content.decode()
 
 
-def test_a_task_fetched_ahead_is_used_once(reviewer, settings, people):
+def test_a_task_fetched_ahead_is_used_until_it_changes(reviewer, settings, people):
+    from reviewer.queue import copies
+
     _queue(make_task("task_1"))
     assert reviewer.get("/queue/ahead/").status_code == 204
     settings.SENDAI_API_URL = "http://127.0.0.1:9/sandbox"
     reviewer.post("/queue/next/")
     assert reviewer.get("/review/team_123456/proj_123456/task_1/").status_code == 200
+    assert reviewer.get("/review/team_123456/proj_123456/task_1/").status_code == 200  # a reload: the same copy
+    copies.forget(("team_123456", "proj_123456", "task_1"))  # an event, an action: the copy is out of date
     assert reviewer.get("/review/team_123456/proj_123456/task_1/").status_code == 503  # asked upstream again
 
 
