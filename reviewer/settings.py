@@ -8,6 +8,7 @@ given as a file: `NAME_FILE=/run/secrets/name` is read when `NAME` is unset.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tempfile
 from pathlib import Path
@@ -106,6 +107,7 @@ INSTALLED_APPS = [
     "reviewer.review",
     "reviewer.audit",
     "reviewer.sandbox",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +123,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the sign-in's outcome and answers a lockout with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reviewer.urls"
@@ -190,12 +194,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sign-in throttling: after this many failures for one user name or one address
-# within the window, sign-in is refused until the window has passed.
+# Sign-in throttling (django-axes, reviewer/accounts/throttle.py): after this many failures for
+# one user name from one client address within the window (seconds), that pair is refused until
+# the window has passed. Counted in the shared database; lockouts are listed in the admin and
+# lifted there or with `manage.py axes_reset`.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 15 * 60, minimum=1)
-# The one place that counts and refuses: every sign-in (ours, the admin's) goes through it.
-AUTHENTICATION_BACKENDS = ["reviewer.accounts.throttle.ThrottledModelBackend"]
+# Axes' backend first: it refuses a locked-out pair before any password is checked, for every
+# sign-in (ours, the admin's).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "reviewer.accounts.throttle.failure_limit"
+AXES_COOLOFF_TIME = "reviewer.accounts.throttle.cool_off"
+AXES_USERNAME_CALLABLE = "reviewer.accounts.throttle.user_name"
+AXES_CLIENT_IP_CALLABLE = "reviewer.observability.proxy.client_address"
+AXES_LOCKOUT_CALLABLE = "reviewer.accounts.throttle.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# Failures only: no row for every successful sign-in (the action log records what people do).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# The proxies in front of the console (addresses or networks, comma-separated, e.g.
+# 10.0.0.0/8). Only a request from one of them has its X-Forwarded-For (the client's address,
+# for throttling and logs) and its X-Request-ID believed; empty: none is, REMOTE_ADDR is the
+# client (reviewer/observability/proxy.py).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is no address or network") from None
 
 # Password-reset mails: at most this many per address, and per client address, within the window.
 PASSWORD_RESET_LIMIT = envint("PASSWORD_RESET_LIMIT", 3, minimum=1)
