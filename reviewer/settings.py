@@ -107,10 +107,13 @@ INSTALLED_APPS = [
     "reviewer.review",
     "reviewer.audit",
     "reviewer.sandbox",
+    "reviewer.observability",
     "axes",
 ]
 
 MIDDLEWARE = [
+    # First: everything after it (and every log line) knows the request's ID.
+    "reviewer.observability.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -330,11 +333,31 @@ SANDBOX_WEBHOOK_URL = envstr("SANDBOX_WEBHOOK_URL")
 SANDBOX_WEBHOOK_SECRET = envstr("SANDBOX_WEBHOOK_SECRET")
 SANDBOX_OUTGOING_TIMEOUT = envfloat("SANDBOX_OUTGOING_TIMEOUT", 3.0, minimum=0.1)
 
+# Logs go to stderr, each line with the request's ID (and the client's address): plain text, or
+# JSON objects one a line with LOG_FORMAT=json (reviewer/observability/logs.py).
+LOG_FORMAT = envstr("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "reviewer.observability.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s [request_id=%(request_id)s]"},
+        "json": {"()": "reviewer.observability.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Axes tells of every sign-in at INFO; its lockouts are warnings.
+        "axes": {"level": "WARNING"},
+    },
 }
+
+# Error reporting: with SENTRY_DSN set, unhandled errors go to Sentry, with API keys, cookies
+# and Authorization headers scrubbed (reviewer/observability/errors.py). Empty: stderr only.
+SENTRY_DSN = envstr("SENTRY_DSN")
+SENTRY_ENVIRONMENT = envstr("SENTRY_ENVIRONMENT")
+SENTRY_RELEASE = envstr("SENTRY_RELEASE")
+SENTRY_TRACES_SAMPLE_RATE = envfloat("SENTRY_TRACES_SAMPLE_RATE", 0.0)
