@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "reviewer.accounts.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the sign-in's outcome and answers a lockout with its page.
     "axes.middleware.AxesMiddleware",
@@ -299,6 +300,27 @@ if envbool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The Content-Security-Policy of every page (django-csp): scripts and styles from the console's
+# own origin only (no inline script, no style="" attribute: per-element values travel as
+# data-style, applied by static/js/styles.js), no eval, no framing, forms only to itself. The
+# one inline style is the 500 page's, which needs no static file, allowed by its hash
+# (tests/test_csp.py keeps the two in step). A response that sets its own policy keeps it
+# (the page images' stricter one).
+ERROR_PAGE_STYLE_HASH = "'sha256-CBnFz+b4yg/rLaTkoWGHRChBkZlWgVCJc75WL1/Y5YQ='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", ERROR_PAGE_STYLE_HASH],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = envlist("SILENCED_SYSTEM_CHECKS")
 
