@@ -121,10 +121,15 @@ def test_the_lead_and_admin_screens(live_server, page, violations, people):
     _visit(page, violations, base + "/people/", "people refused to a lead", status=403)
     _visit(page, violations, base + "/no-such-page/", "not found", status=404)
     page.context.clear_cookies()
+    people.admin.is_staff = people.admin.is_superuser = True
+    people.admin.save()
     sign_in(page, base, people.admin.username)
     _visit(page, violations, base + "/people/", "people")
     _visit(page, violations, base + f"/people/{people.reviewer.pk}/", "a person")
     _visit(page, violations, base + "/people/new/", "a new person")
+    # The Django admin, where admins see and lift sign-in lockouts.
+    _visit(page, violations, base + "/admin/", "the admin")
+    _visit(page, violations, base + "/admin/axes/accessattempt/", "the admin's lockouts")
 
 
 def test_the_sandbox_api_pages(live_server, page, violations):
