@@ -72,7 +72,8 @@ class RequestIdMiddleware:
         except ImportError:  # pragma: no cover (sentry-sdk is a requirement)
             pass
         response = self.get_response(request)
-        response[HEADER] = request_id
+        # A response that names its own keeps it: the sandbox echoes its caller's, as Send.ai does.
+        response.setdefault(HEADER, request_id)
         return response
 
 
