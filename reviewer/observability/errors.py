@@ -54,12 +54,15 @@ def init(dsn: str, **options: Any) -> None:
     """Start reporting errors to `dsn` (from settings.SENTRY_DSN, in the app's ready())."""
     import sentry_sdk
     from sentry_sdk.integrations.django import DjangoIntegration
+    from sentry_sdk.integrations.redis import RedisIntegration
 
     sentry_sdk.init(
         dsn=dsn,
         environment=settings.SENTRY_ENVIRONMENT or None,
         release=settings.SENTRY_RELEASE or None,
         integrations=[DjangoIntegration()],
+        # Redis commands name their keys: session keys and one-time action tokens.
+        disabled_integrations=[RedisIntegration()],
         # No user identity, request bodies, query parameters (a session key, a stored key's
         # ciphertext) or local variables of stack frames.
         data_collection={
