@@ -8,6 +8,7 @@ given as a file: `NAME_FILE=/run/secrets/name` is read when `NAME` is unset.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tempfile
 from pathlib import Path
@@ -108,9 +109,13 @@ INSTALLED_APPS = [
     "reviewer.review",
     "reviewer.audit",
     "reviewer.sandbox",
+    "reviewer.observability",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # First: everything after it (and every log line) knows the request's ID.
+    "reviewer.observability.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,7 +127,10 @@ MIDDLEWARE = [
     "reviewer.accounts.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the sign-in's outcome and answers a lockout with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reviewer.urls"
@@ -228,12 +236,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sign-in throttling: after this many failures for one user name or one address
-# within the window, sign-in is refused until the window has passed.
+# Sign-in throttling (django-axes, reviewer/accounts/throttle.py): after this many failures for
+# one user name from one client address within the window (seconds), that pair is refused until
+# the window has passed. Counted in the shared database; lockouts are listed in the admin and
+# lifted there or with `manage.py axes_reset`.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 15 * 60, minimum=1)
-# The one place that counts and refuses: every sign-in (ours, the admin's) goes through it.
-AUTHENTICATION_BACKENDS = ["reviewer.accounts.throttle.ThrottledModelBackend"]
+# Axes' backend first: it refuses a locked-out pair before any password is checked, for every
+# sign-in (ours, the admin's).
+# axes counts and refuses; then Django's user-and-password backend, with permissions in one query.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "reviewer.accounts.roles.PermissionsBackend"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "reviewer.accounts.throttle.failure_limit"
+AXES_COOLOFF_TIME = "reviewer.accounts.throttle.cool_off"
+AXES_USERNAME_CALLABLE = "reviewer.accounts.throttle.user_name"
+AXES_CLIENT_IP_CALLABLE = "reviewer.observability.proxy.client_address"
+AXES_LOCKOUT_CALLABLE = "reviewer.accounts.throttle.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# Failures only: no row for every successful sign-in (the action log records what people do).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# The proxies in front of the console (addresses or networks, comma-separated, e.g.
+# 10.0.0.0/8). Only a request from one of them has its X-Forwarded-For (the client's address,
+# for throttling and logs) and its X-Request-ID believed; empty: none is, REMOTE_ADDR is the
+# client (reviewer/observability/proxy.py).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is no address or network") from None
 
 # Password-reset mails: at most this many per address, and per client address, within the window.
 PASSWORD_RESET_LIMIT = envint("PASSWORD_RESET_LIMIT", 3, minimum=1)
@@ -305,6 +339,27 @@ if envbool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The Content-Security-Policy of every page (django-csp): scripts and styles from the console's
+# own origin only (no inline script, no style="" attribute: per-element values travel as
+# data-style, applied by static/js/styles.js), no eval, no framing, forms only to itself. The
+# one inline style is the 500 page's, which needs no static file, allowed by its hash
+# (tests/test_csp.py keeps the two in step). A response that sets its own policy keeps it
+# (the page images' stricter one).
+ERROR_PAGE_STYLE_HASH = "'sha256-CBnFz+b4yg/rLaTkoWGHRChBkZlWgVCJc75WL1/Y5YQ='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", ERROR_PAGE_STYLE_HASH],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = envlist("SILENCED_SYSTEM_CHECKS")
 
@@ -341,11 +396,31 @@ SANDBOX_OUTGOING_TIMEOUT = envfloat("SANDBOX_OUTGOING_TIMEOUT", 3.0, minimum=0.1
 if SANDBOX_ENABLED:  # events whose delivery is still owed, tried again by the worker
     PERIODIC_TASKS.append(("reviewer.sandbox.tasks.deliver_pending", envint("SANDBOX_REDELIVER_SECONDS", 5 * 60)))
 
+# Logs go to stderr, each line with the request's ID (and the client's address): plain text, or
+# JSON objects one a line with LOG_FORMAT=json (reviewer/observability/logs.py).
+LOG_FORMAT = envstr("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "reviewer.observability.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s [request_id=%(request_id)s]"},
+        "json": {"()": "reviewer.observability.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Axes tells of every sign-in at INFO; its lockouts are warnings.
+        "axes": {"level": "WARNING"},
+    },
 }
+
+# Error reporting: with SENTRY_DSN set, unhandled errors go to Sentry, with API keys, cookies
+# and Authorization headers scrubbed (reviewer/observability/errors.py). Empty: stderr only.
+SENTRY_DSN = envstr("SENTRY_DSN")
+SENTRY_ENVIRONMENT = envstr("SENTRY_ENVIRONMENT")
+SENTRY_RELEASE = envstr("SENTRY_RELEASE")
+SENTRY_TRACES_SAMPLE_RATE = envfloat("SENTRY_TRACES_SAMPLE_RATE", 0.0)

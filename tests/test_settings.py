@@ -113,6 +113,8 @@ def test_it_names_a_secret_file_that_cannot_be_read(tmp_path):
         ("GUNICORN_TIMEOUT", "0", "Unexpected value GUNICORN_TIMEOUT=0: use 1 or more"),
         ("SENDAI_READ_TIMEOUT", "soon", "Unexpected value SENDAI_READ_TIMEOUT='soon': use a number"),
         ("SENDAI_READ_TIMEOUT", "nan", "Unexpected value SENDAI_READ_TIMEOUT=nan: use 0.1 or more"),
+        ("TRUSTED_PROXIES", "10.0.0.1,proxy.local", "TRUSTED_PROXIES: 'proxy.local' is no address or network"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT must be plain or json."),
     ],
 )
 def test_it_names_the_variable_with_a_bad_value(name, value, message):

@@ -3,12 +3,10 @@ from __future__ import annotations
 import logging
 
 from django import forms
-from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from reviewer.accounts import throttle
 from reviewer.accounts.models import ID_VALIDATOR, Role
@@ -19,8 +17,8 @@ logger = logging.getLogger(__name__)
 
 
 class ThrottledMixin:
-    """Names the throttle on a sign-in form; the counting and refusing happen in
-    `throttle.ThrottledModelBackend`, under every sign-in (this one and the admin's).
+    """A sign-in form (ours, the admin's). Throttling happens under every sign-in, in
+    django-axes' backend and middleware (reviewer/accounts/throttle.py).
 
     A person without a role is refused once the password proved who they are (a wrong
     password says nothing about roles); the middleware refuses one signed in before.
@@ -30,20 +28,6 @@ class ThrottledMixin:
         super().confirm_login_allowed(user)
         if not has_role(user):
             raise forms.ValidationError(NO_ROLE, code="no_role")
-
-    def clean(self):
-        if throttle.sign_in_throttled(self.request, self.data.get("username") or ""):
-            minutes = max(1, settings.LOGIN_FAILURE_WINDOW // 60)
-            raise forms.ValidationError(
-                ngettext(
-                    "Too many failed sign-ins. Wait %(minutes)d minute, then try again.",
-                    "Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
-                    minutes,
-                ),
-                code="throttled",
-                params={"minutes": minutes},
-            )
-        return super().clean()
 
 
 class ThrottledAuthenticationForm(ThrottledMixin, AuthenticationForm):

@@ -1,24 +1,66 @@
-"""Counting failures in the cache, per name and per client address, and refusing for a while.
+"""Sign-in throttling (django-axes) and the password-reset mail limit.
 
-One mechanism for every sign-in (ours and the Django admin's, through the authentication
-backend below) and for password-reset mails. The counters live in the cache: Redis in
-production, so every instance shares them. A window starts at the first failure and is not
-extended by later ones.
+Sign-in: django-axes counts failures per user name *and* client address together
+(AXES_LOCKOUT_PARAMETERS), in the database that every instance shares, and refuses that pair
+for LOGIN_FAILURE_WINDOW seconds after LOGIN_FAILURE_LIMIT failures. Its authentication
+backend stands in front of Django's, so every sign-in is covered: ours and the Django admin's.
+The client's address is read through the trusted proxies (reviewer.observability.proxy), so
+behind a load balancer one person's guesses lock out only that person from that address.
+Admins see the lockouts in the admin (Axes → access attempts) and lift them there or with
+``manage.py axes_reset`` (``--username``, ``--ip``).
+
+Password-reset mails: counted in the cache (Redis in production, shared by every instance)
+per mail address and per client address, each window starting at the first mail.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from datetime import timedelta
 
-from reviewer.accounts.roles import permissions_of
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import ngettext
+
+from reviewer.observability.proxy import client_address
 
 
 def address_of(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    return client_address(request)
+
+
+# --- django-axes hooks (named in settings) ---------------------------------------------------
+
+
+def failure_limit(request: HttpRequest | None, credentials: dict | None) -> int:
+    return settings.LOGIN_FAILURE_LIMIT
+
+
+def cool_off(request: HttpRequest | None) -> timedelta:
+    return timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+
+
+def user_name(request: HttpRequest | None, credentials: dict | None) -> str:
+    """The name as counted: trimmed and lower-cased, so "Rita " and "rita" share one counter."""
+    name = (credentials or {}).get("username")
+    if name is None and request is not None:
+        name = request.POST.get("username")
+    return (name or "").strip().lower()
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """The page shown instead of the sign-in form (ours or the admin's) while locked out: 429."""
+    minutes = max(1, -(-settings.LOGIN_FAILURE_WINDOW // 60))
+    message = ngettext(
+        "Too many failed sign-ins. Wait %(minutes)d minute, then try again.",
+        "Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
+        minutes,
+    ) % {"minutes": minutes}
+    return render(request, "accounts/locked_out.html", {"message": message}, status=429)
+
+
+# --- password-reset mails ------------------------------------------------------------------
 
 
 def _keys(kind: str, name: str, request) -> list[str]:
@@ -41,10 +83,6 @@ def count(kind: str, name: str, request, window: int) -> None:
             cache.set(key, 1, timeout=window)
 
 
-def sign_in_throttled(request, username: str) -> bool:
-    return exceeded("login-failures", username, request, settings.LOGIN_FAILURE_LIMIT)
-
-
 def reset_mail_allowed(request, email: str) -> bool:
     """Whether one more password-reset mail may go to `email` for this client; counts it if so.
 
@@ -55,27 +93,3 @@ def reset_mail_allowed(request, email: str) -> bool:
         return False
     count("reset-mails", email, request, settings.PASSWORD_RESET_WINDOW)
     return True
-
-
-class ThrottledModelBackend(ModelBackend):
-    """Django's user-and-password backend, refused after LOGIN_FAILURE_LIMIT failures.
-
-    Every sign-in goes through `authenticate()`, so the console's form and the admin's are
-    throttled alike. While throttled, even the right password is refused (PermissionDenied
-    stops `authenticate()` from asking any other backend).
-    """
-
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        name = username if username is not None else kwargs.get(get_user_model().USERNAME_FIELD, "")
-        if sign_in_throttled(request, name):
-            raise PermissionDenied("Too many failed sign-ins.")
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None:
-            count("login-failures", name, request, settings.LOGIN_FAILURE_WINDOW)
-        return user
-
-    def get_all_permissions(self, user_obj, obj=None):
-        """As ModelBackend's, in one query instead of two (a permission check on every request)."""
-        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
-            return set()
-        return permissions_of(user_obj)

@@ -4,7 +4,8 @@
     result = client.get("team_1", "proj_1", "task_1")  # a TaskResult; result.task is the Task
 
 Every call checks its IDs before anything is sent (InvalidId), goes through the one pooled
-session of the process, sends an X-Request-ID (the caller's, or a fresh uuid4 hex), logs
+session of the process, sends an X-Request-ID (the caller's, else the ID of the incoming
+request being answered (reviewer/observability/requestid.py), else a fresh uuid4 hex), logs
 method, path, status, duration and request ID to "reviewer.sendai", and raises a SendaiError
 subclass (errors.py) for anything but success. The key goes in the Authorization header
 and nowhere else: not in logs, not in exception messages.
@@ -59,6 +60,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import InvalidHeader, ReadTimeoutError
 from urllib3.util import Retry
 
+from reviewer.observability import requestid
 from reviewer.sendai.errors import (
     Busy,
     CorrectionsRefused,
@@ -468,8 +470,8 @@ class Client:
         """Send one request and read the answer; raise Unavailable when no complete answer comes."""
         if not isinstance(self._key, str) or not KEY_PATTERN.fullmatch(self._key):
             raise InvalidKey(_("The API key is empty or has characters that an API key cannot have."))
-        if request_id is None:
-            request_id = uuid.uuid4().hex
+        if request_id is None:  # the ID of the request being answered, else a fresh one
+            request_id = requestid.current() or uuid.uuid4().hex
         elif not REQUEST_ID_PATTERN.fullmatch(request_id):
             raise ValueError("A request ID is 1 to 128 letters, digits, '_', '.', ':' or '-'.")
         headers = {"Authorization": f"Bearer {self._key}", "X-Request-ID": request_id, "Accept": accept}

@@ -140,6 +140,7 @@ def test_a_key_under_a_dropped_fernet_key_is_reported_not_crashed(client, people
 
 def test_the_demo_gives_each_person_a_working_sandbox_key(db, upstream):
     from django.contrib.auth import authenticate
+    from django.test import RequestFactory
 
     from reviewer import sendai
 
@@ -150,7 +151,7 @@ def test_the_demo_gives_each_person_a_working_sandbox_key(db, upstream):
     for username in ("reviewer", "lead", "admin"):
         [line] = [line for line in lines if line.split()[:1] == [username]]
         password = line.split()[1]
-        user = authenticate(username=username, password=password)
+        user = authenticate(RequestFactory().post("/accounts/login/"), username=username, password=password)
         assert user is not None
         key = Profile.objects.get(user=user).api_key()
         assert key not in out.getvalue()
