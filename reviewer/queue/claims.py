@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from reviewer import sendai
@@ -69,19 +69,25 @@ def available(now: dt.datetime | None = None, *, project: str = "", step_type: s
     free again once swept back (`sweep_lapsed`), which every claim does first when one has lapsed.
     `now` is kept for the callers' sake.
     """
-    entries = Entry.objects.filter(status__in=CLAIMABLE, claimed_by__isnull=True)
+    kinds = (Skip.Kind.NO_ACCESS,)
+    return Entry.objects.filter(_free(project, step_type, user, kinds)).order_by("created_at", "id")
+
+
+def _free(project: str, step_type: str, user, skip_kinds: tuple[str, ...]) -> Q:
+    """The condition of available(), as one Q (a claim builds it on every call: one filter, not six),
+    leaving out what `user` passed over with one of `skip_kinds`."""
+    q = Q(status__in=CLAIMABLE, claimed_by__isnull=True)
     if user is not None:
-        entries = entries.filter(reach.visible(user)).exclude(
-            pk__in=Skip.objects.filter(user=user, kind=Skip.Kind.NO_ACCESS).values("entry_id")
-        )
+        skips = Skip.objects.filter(user=user)
+        if len(skip_kinds) == 1:
+            skips = skips.filter(kind=skip_kinds[0])
+        q &= reach.visible(user) & ~Q(pk__in=skips.values("entry_id"))
     if project:
         team_id, _, project_id = project.partition("/")
-        entries = (
-            entries.filter(team_id=team_id, project_id=project_id) if project_id else entries.filter(project_id=team_id)
-        )
+        q &= Q(team_id=team_id, project_id=project_id) if project_id else Q(project_id=team_id)
     if step_type:
-        entries = entries.filter(step_type=step_type)
-    return entries.order_by("created_at", "id")
+        q &= Q(step_type=step_type)
+    return q
 
 
 def release_all(user) -> list[int]:
@@ -110,17 +116,19 @@ def claim_next(user, *, project: str = "", step_type: str = "", skip: tuple[int,
         person = _lock_person(user, now)
         if person.lapsed:
             sweep_lapsed(now, limit=CLAIM_SWEEP_LIMIT)
-        candidates = available(now, project=project, step_type=step_type, user=user).exclude(pk__in=skip)
-        locking = candidates.select_for_update(skip_locked=True, of=("self",))
-        skipped = Skip.objects.filter(user=user, kind=Skip.Kind.SKIPPED)
-        fresh = locking.exclude(pk__in=skipped.values("entry_id"))
+        locking = Entry.objects.select_for_update(skip_locked=True, of=("self",))
+        exclude = ~Q(pk__in=skip) if skip else Q()
+        # Neither skipped by them nor out of their key's reach (every kind of Skip), oldest first.
+        fresh = locking.filter(_free(project, step_type, user, tuple(Skip.Kind)) & exclude)
         entry = None
         if person.ahead is not None:  # first the task fetched ahead for them, if still free: no upstream call
-            entry = fresh.filter(pk=person.ahead).first()
+            entry = next(iter(fresh.filter(pk=person.ahead)), None)
         if entry is None:
-            entry = fresh.first()
+            entry = next(iter(fresh.order_by("created_at", "id")[:1]), None)
         if entry is None:  # only tasks this person skipped are left: the longest-skipped first
-            entry = locking.filter(skips__user=user, skips__kind=Skip.Kind.SKIPPED).order_by("skips__at", "pk").first()
+            passed = _free(project, step_type, user, (Skip.Kind.NO_ACCESS,)) & exclude
+            passed &= Q(skips__user=user, skips__kind=Skip.Kind.SKIPPED)
+            entry = next(iter(locking.filter(passed).order_by("skips__at", "pk")[:1]), None)
         if entry is None:
             return None
         _take(entry, user, now, holds=person.holds)
