@@ -4,4 +4,5 @@ MODULES = {
     "overlays": "benchmarks.overlays",
     "p1": "benchmarks.console_action",
     "p4": "benchmarks.review_throughput",
+    "claims": "benchmarks.claims",
 }

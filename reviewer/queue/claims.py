@@ -4,6 +4,12 @@ Taking the next entry locks candidate rows with SKIP LOCKED on PostgreSQL, so
 concurrent claimers each get a different row without waiting on one another;
 on SQLite every write transaction is IMMEDIATE (see settings), so claimers are
 serialized and the same query is just as correct.
+
+A claimed entry leaves the index of free entries (`queue_entry_next` holds only entries with no
+holder), so the next claim reads the same few index rows however many claims are held. A claim
+that lapses stays out until it is swept back (`sweep_lapsed`): every claim first looks whether
+any claim has lapsed (one probe of the index `queue_entry_lapse`, in the same query that locks
+the claimer) and sweeps if so, and `queue_expire` or periodic work can sweep at any time.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from reviewer import sendai
@@ -25,6 +31,8 @@ MAX_CONFIRM_TRIES = 10
 AHEAD_SECONDS = copies.OPEN_SECONDS
 # How far down the queue a fetch-ahead looks for a task that no one else is fetching ahead.
 AHEAD_CANDIDATES = 50
+# How many lapsed claims a claim sweeps back on its way (the rest: the next claims, or a sweep).
+CLAIM_SWEEP_LIMIT = 100
 
 
 def lease() -> dt.timedelta:
@@ -44,27 +52,40 @@ def _event(entry: Entry, user, kind: str, by=None) -> None:
 def _expire(entry: Entry, now: dt.datetime) -> None:
     """Record that the entry's claim lapsed, if it did (called when the entry changes hands)."""
     if entry.claimed_by_id and entry.claim_expires_at and entry.claim_expires_at <= now:
-        _event(entry, entry.claimed_by, ClaimEvent.Kind.EXPIRED)
+        _event(entry, _holder_of(entry), ClaimEvent.Kind.EXPIRED)
+
+
+def _holder_of(entry: Entry):
+    """The entry's claimed_by, read only when needed (a claim does not join the user table)."""
+    return entry.claimed_by if entry.claimed_by_id else None
 
 
 def available(now: dt.datetime | None = None, *, project: str = "", step_type: str = "", user=None):
-    """Entries free to claim, oldest first; for `user`, only what their key reaches and can open."""
-    now = now or timezone.now()
-    entries = Entry.objects.filter(status__in=CLAIMABLE).filter(
-        Q(claimed_by__isnull=True) | Q(claim_expires_at__lte=now)
-    )
+    """Entries free to claim, oldest first; for `user`, only what their key reaches and can open.
+
+    Free means without a holder: the rows of the index `queue_entry_next`. A lapsed claim is
+    free again once swept back (`sweep_lapsed`), which every claim does first when one has lapsed.
+    `now` is kept for the callers' sake.
+    """
+    kinds = (Skip.Kind.NO_ACCESS,)
+    return Entry.objects.filter(_free(project, step_type, user, kinds)).order_by("created_at", "id")
+
+
+def _free(project: str, step_type: str, user, skip_kinds: tuple[str, ...]) -> Q:
+    """The condition of available(), as one Q (a claim builds it on every call: one filter, not six),
+    leaving out what `user` passed over with one of `skip_kinds`."""
+    q = Q(status__in=CLAIMABLE, claimed_by__isnull=True)
     if user is not None:
-        entries = entries.filter(reach.visible(user)).exclude(
-            pk__in=Skip.objects.filter(user=user, kind=Skip.Kind.NO_ACCESS).values("entry_id")
-        )
+        skips = Skip.objects.filter(user=user)
+        if len(skip_kinds) == 1:
+            skips = skips.filter(kind=skip_kinds[0])
+        q &= reach.visible(user) & ~Q(pk__in=skips.values("entry_id"))
     if project:
         team_id, _, project_id = project.partition("/")
-        entries = (
-            entries.filter(team_id=team_id, project_id=project_id) if project_id else entries.filter(project_id=team_id)
-        )
+        q &= Q(team_id=team_id, project_id=project_id) if project_id else Q(project_id=team_id)
     if step_type:
-        entries = entries.filter(step_type=step_type)
-    return entries.order_by("created_at", "id")
+        q &= Q(step_type=step_type)
+    return q
 
 
 def release_all(user) -> list[int]:
@@ -90,33 +111,68 @@ def claim_next(user, *, project: str = "", step_type: str = "", skip: tuple[int,
     """Claim the oldest available entry for `user`; None when there is none."""
     now = timezone.now()
     with transaction.atomic():
-        _lock_person(user)
-        candidates = available(now, project=project, step_type=step_type, user=user).exclude(pk__in=skip)
-        locking = candidates.select_for_update(skip_locked=True, of=("self",)).select_related("claimed_by")
-        skipped = Skip.objects.filter(user=user, kind=Skip.Kind.SKIPPED)
-        fresh = locking.exclude(pk__in=skipped.values("entry_id"))
-        # First the task fetched ahead for this person, if it is still free: it needs no upstream call.
-        entry = fresh.filter(ahead__user=user, ahead__until__gt=now).first() or fresh.first()
+        person = _lock_person(user, now)
+        if person.lapsed:
+            sweep_lapsed(now, limit=CLAIM_SWEEP_LIMIT)
+        locking = Entry.objects.select_for_update(skip_locked=True, of=("self",))
+        exclude = ~Q(pk__in=skip) if skip else Q()
+        # Neither skipped by them nor out of their key's reach (every kind of Skip), oldest first.
+        fresh = locking.filter(_free(project, step_type, user, tuple(Skip.Kind)) & exclude)
+        entry = None
+        if person.ahead is not None:  # first the task fetched ahead for them, if still free: no upstream call
+            entry = next(iter(fresh.filter(pk=person.ahead)), None)
+        if entry is None:
+            entry = next(iter(fresh.order_by("created_at", "id")[:1]), None)
         if entry is None:  # only tasks this person skipped are left: the longest-skipped first
-            entry = locking.filter(skips__user=user, skips__kind=Skip.Kind.SKIPPED).order_by("skips__at", "pk").first()
+            passed = _free(project, step_type, user, (Skip.Kind.NO_ACCESS,)) & exclude
+            passed &= Q(skips__user=user, skips__kind=Skip.Kind.SKIPPED)
+            entry = next(iter(locking.filter(passed).order_by("skips__at", "pk")[:1]), None)
         if entry is None:
             return None
-        _take(entry, user, now)
+        _take(entry, user, now, holds=person.holds)
     return entry
 
 
-def _lock_person(user) -> None:
+@dataclass(frozen=True)
+class _Person:
+    ahead: int | None  # the entry of a live fetch-ahead for them, if any
+    holds: bool  # whether they hold a claim (live or lapsed)
+    lapsed: bool  # whether anyone's claim has lapsed and waits to be swept back
+
+
+def _lock_person(user, now: dt.datetime | None = None) -> _Person | None:
     """Serialize one person's claim steps (their user row, locked to the end of the transaction):
-    two requests of theirs at once then cannot each take a task without seeing the other's."""
-    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    two requests of theirs at once then cannot each take a task without seeing the other's.
+
+    Given `now`, the same query reads what a claim needs to know first (one round trip, not four)."""
+    if now is None:
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+        return None
+    ahead = AheadFetch.objects.filter(user=OuterRef("pk"), until__gt=now).order_by("entry__created_at", "entry_id")
+    row = (
+        get_user_model()
+        .objects.select_for_update(of=("self",))
+        .filter(pk=user.pk)
+        .annotate(
+            ahead_entry=Subquery(ahead.values("entry_id")[:1]),
+            holds=Exists(Entry.objects.filter(claimed_by=OuterRef("pk"))),
+            lapsed=Exists(Entry.objects.filter(claimed_by__isnull=False, claim_expires_at__lte=now)),
+        )
+        .values_list("ahead_entry", "holds", "lapsed")
+    )
+    found = list(row)
+    ahead_entry, holds, lapsed = found[0] if found else (None, True, True)
+    return _Person(ahead=ahead_entry, holds=bool(holds), lapsed=bool(lapsed))
 
 
-def _take(entry: Entry, user, now: dt.datetime) -> None:
-    """Give the locked `entry` to `user`, who first gives back every other claim they have.
+def _take(entry: Entry, user, now: dt.datetime, *, holds: bool = True) -> None:
+    """Give the locked `entry` to `user`, who first gives back every other claim they have
+    (`holds` False: the caller knows, under the person's lock, that they have none).
 
     One claim per reviewer; the database holds it too (the constraint queue_one_claim_per_reviewer).
     """
-    for other in Entry.objects.select_for_update(of=("self",)).filter(claimed_by=user).exclude(pk=entry.pk):
+    others = Entry.objects.select_for_update(of=("self",)).filter(claimed_by=user).exclude(pk=entry.pk)
+    for other in others if holds else ():
         live = other.claim_expires_at is not None and other.claim_expires_at > now
         _event(other, user, ClaimEvent.Kind.RELEASED if live else ClaimEvent.Kind.EXPIRED)
         _clear(other)
@@ -188,17 +244,43 @@ def release(entry_pk: int, user, *, by=None) -> bool:
     return True
 
 
+def sweep_lapsed(now: dt.datetime | None = None, *, limit: int | None = None) -> int:
+    """Return lapsed claims to the queue (all, or the `limit` that lapsed first), recording each
+    expiry; the number returned. Rows that another transaction holds are left for the next sweep.
+
+    Run by every claim when a claim has lapsed, by `manage.py queue_expire`, and fit for periodic
+    work: its cost is the number of lapsed claims (it reads the index queue_entry_lapse).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        lapsed = (
+            Entry.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("claimed_by")
+            .filter(claimed_by__isnull=False, claim_expires_at__lte=now)
+            .order_by("claim_expires_at", "pk")
+        )
+        entries = list(lapsed[:limit] if limit else lapsed)
+        if not entries:
+            return 0
+        ClaimEvent.objects.bulk_create(
+            ClaimEvent(
+                entry=entry,
+                user=entry.claimed_by,
+                username=entry.claimed_by.get_username(),
+                kind=ClaimEvent.Kind.EXPIRED,
+                at=now,
+            )
+            for entry in entries
+        )
+        Entry.objects.filter(pk__in=[entry.pk for entry in entries]).update(
+            claimed_by=None, claimed_at=None, claim_expires_at=None
+        )
+    return len(entries)
+
+
 def expire_lapsed() -> int:
     """Return every lapsed claim to the queue, recording each expiry; the number returned."""
-    now = timezone.now()
-    count = 0
-    with transaction.atomic():
-        lapsed = Entry.objects.select_for_update(skip_locked=True, of=("self",)).select_related("claimed_by")
-        for entry in lapsed.filter(claimed_by__isnull=False, claim_expires_at__lte=now):
-            _expire(entry, now)
-            _clear(entry)
-            count += 1
-    return count
+    return sweep_lapsed()
 
 
 def remember(

@@ -3,7 +3,8 @@
 The upstream owns the tasks; an entry only remembers where a task is and what it
 last looked like, and when it was seen so (`status_at`): what a slow read saw before
 a reviewer acted never overwrites what the action answered. A claim is a lease: it lasts `QUEUE_LEASE_SECONDS` unless
-renewed, and a lapsed claim is free for anyone. Every claim, renewal-free
+renewed, and a lapsed claim is free for anyone: it goes back to the queue when it is swept
+(claims.sweep_lapsed, which every claim runs when some claim has lapsed). Every claim, renewal-free
 release and expiry is recorded in `ClaimEvent`.
 """
 
@@ -44,7 +45,10 @@ class Entry(models.Model):
     created_at = models.DateTimeField(help_text=_("When the task was created upstream, or first seen here."))
     seen_at = models.DateTimeField(default=timezone.now)
     source = models.CharField(max_length=16, choices=Source.choices)
-    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    # Indexed by queue_one_claim_per_reviewer (its unique index holds every claimed entry).
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim_expires_at = models.DateTimeField(null=True, blank=True)
 
@@ -57,11 +61,18 @@ class Entry(models.Model):
             ),
         ]
         indexes = [
-            # "The oldest claimable entry" walks this index in order, skipping the few claimed ones.
+            # "The oldest free entry" is the first row of this index that no concurrent claimer has
+            # locked: a claim takes its entry out (it sets the holder), so a claim costs the same
+            # however many are held. A lapsed claim stays out until it is swept back (claims.sweep_lapsed).
             models.Index(
-                fields=["created_at", "id"], condition=models.Q(status__in=CLAIMABLE), name="queue_entry_next"
+                fields=["created_at", "id"],
+                condition=models.Q(status__in=CLAIMABLE, claimed_by__isnull=True),
+                name="queue_entry_next",
             ),
-            models.Index(fields=["claimed_by"], name="queue_entry_claimed_by"),
+            # The claims in order of expiry: finding the lapsed ones reads only those.
+            models.Index(
+                fields=["claim_expires_at"], condition=models.Q(claimed_by__isnull=False), name="queue_entry_lapse"
+            ),
         ]
         verbose_name = _("entry")
         verbose_name_plural = _("entries")

@@ -89,3 +89,32 @@ def test_a_reviewer_holds_one_claim_at_a_time(people):
     claims.release_all(people.reviewer)
     assert claims.claim_next(people.reviewer).pk == first.pk
     assert Entry.objects.get(pk=second.pk).claimed_by is None
+
+
+def test_held_claims_leave_the_free_entries_and_lapsed_ones_come_back_first(people):
+    oldest, newer = make_entry(minutes=1), make_entry(minutes=2)
+    assert claims.claim_next(people.reviewer).pk == oldest.pk
+    assert list(claims.available().values_list("pk", flat=True)) == [newer.pk]  # a held claim is not free
+    expire(oldest)
+    # The next claim sweeps the lapsed claim back first, so the oldest task still comes first.
+    assert claims.claim_next(people.lead).pk == oldest.pk
+    kinds = list(ClaimEvent.objects.order_by("pk").values_list("kind", "username"))
+    assert kinds == [("claimed", "rita"), ("expired", "rita"), ("claimed", "leo")]
+    assert list(claims.available().values_list("pk", flat=True)) == [newer.pk]
+
+
+def test_sweeping_returns_the_lapsed_claims_only_and_records_each(people):
+    live, lapsed_1, lapsed_2 = make_entry(), make_entry(), make_entry()
+    for user, entry in ((people.reviewer, live), (people.lead, lapsed_1), (people.admin, lapsed_2)):
+        assert claims.hold(entry.pk, user).claimed_by == user
+    expire(lapsed_1)
+    expire(lapsed_2)
+    assert claims.sweep_lapsed(limit=1) == 1
+    assert claims.sweep_lapsed() == 1
+    assert claims.sweep_lapsed() == 0
+    assert set(claims.available().values_list("pk", flat=True)) == {lapsed_1.pk, lapsed_2.pk}
+    assert Entry.objects.get(pk=live.pk).holder() == people.reviewer
+    expired = ClaimEvent.objects.filter(kind="expired")
+    assert sorted(expired.values_list("entry_id", "username")) == sorted(
+        [(lapsed_1.pk, people.lead.username), (lapsed_2.pk, people.admin.username)]
+    )
