@@ -15,6 +15,7 @@ the claimer) and sweeps if so, and `queue_expire` or periodic work can sweep at 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
