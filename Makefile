@@ -101,6 +101,8 @@ test-postgres: install-dev browser-deps i18n
 # BENCH_ARGS="--only overlays" runs one; BENCH_ARGS="--label Before" labels the generated heading.
 bench: install-dev browser-deps i18n
 	$(TEST_ENV) $(BIN)/python -m benchmarks --size full $(BENCH_ARGS)
+	@# The older benchmarks (corrections, upload events) print their figures (benchmarks/HISTORY.md).
+	$(TEST_ENV) $(BIN)/pytest benchmarks -p no:randomly -s -q
 
 lint: install-dev
 	$(BIN)/ruff check .

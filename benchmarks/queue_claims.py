@@ -239,6 +239,7 @@ def run(size: str = "full") -> list[dict]:
                 "median": round(statistics.median(ratios), 2),
                 "max": round(max(ratios), 2),
                 "runs": len(results),
+                "values": [round(r[f"claim_{q}"], 3) for r in results],
                 "errors": sum(len(r["errors"]) for r in results),
             }
         )
