@@ -296,7 +296,7 @@ FERNET_KEYS = envlist("FERNET_KEYS")
 # Whether people may set their own Send.ai API key (otherwise only admins do).
 ALLOW_SELF_SERVICE_KEYS = envbool("ALLOW_SELF_SERVICE_KEYS", True)
 # How reviewers' corrections reach Send.ai (docs/corrections.md): "complete" sends them with
-# complete (sendai-api.md §5); "report" sends them in a report, then a plain complete, for an
+# complete (API.md §5); "report" sends them in a report, then a plain complete, for an
 # upstream whose complete takes no body; "off" hides editing.
 CORRECTIONS_MODE = envstr("CORRECTIONS_MODE", "complete").strip().lower()
 if CORRECTIONS_MODE not in ("complete", "report", "off"):

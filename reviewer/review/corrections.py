@@ -4,7 +4,7 @@ A draft is kept on the server per person and task (`Draft`) and saved change by 
 with no upstream call, so that nothing typed waits on Send.ai. Each change is checked
 against the limits of docs/corrections.md as it is saved; a value that breaks one is
 kept too, with its error, so that nothing typed is lost, and Complete waits until it is
-fixed. Completing turns the draft into the operations of sendai-api.md §5.
+fixed. Completing turns the draft into the operations of API.md §5.
 
 A change, as stored under its key in `Draft.changes`:
 
@@ -393,7 +393,7 @@ def mark_refused(draft: Draft, index: int | None, message: str) -> None:
 
 
 def operations(draft: Draft | None) -> list[dict[str, Any]]:
-    """The draft as the operations of sendai-api.md §5, in the order they were first made."""
+    """The draft as the operations of API.md §5, in the order they were first made."""
     if draft is None or not draft.changes:
         return []
     broken = [c for c in draft.changes.values() if c.get("error")]
@@ -471,7 +471,11 @@ def report_issue_message(changes: list[dict[str, Any]], operations_: list[dict[s
     with translation.override("en"):
         lines = [f"{len(changes)} correction(s) made in Reviewer:"]
         lines += [f"- {describe(c)}" for c in changes]
-    lines += ["", "As data (sendai-api.md §5):", json.dumps({"corrections": operations_}, ensure_ascii=False)]
+    lines += [
+        "",
+        "As data (the corrections body of complete):",
+        json.dumps({"corrections": operations_}, ensure_ascii=False),
+    ]
     return "\n".join(lines)
 
 

@@ -1,4 +1,4 @@
-"""Complete with corrections (sendai-api.md §5, docs/corrections.md): the body read and applied.
+"""Complete with corrections (API.md §5, docs/corrections.md): the body read and applied.
 
 `parse()` checks the body's shape, with no task at hand: it runs before the task's status is
 looked at. `apply()` checks the operations against the task (pages, items, the page's size) and

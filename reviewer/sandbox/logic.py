@@ -126,7 +126,7 @@ def _require_reviewing(task: Task, verb: str) -> None:
 
 
 def complete(task: Task, key: ApiKey, operations: list[corrections.Operation] | None = None) -> dict[str, Any]:
-    """Complete, with the corrections of sendai-api.md §5 (already checked for shape) applied first.
+    """Complete, with the corrections of API.md §5 (already checked for shape) applied first.
 
     The corrections, the validation of the corrected task and the status change are one step:
     any refusal leaves the task as it was (the caller holds the transaction on the locked row).

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 SCOPES = ("task.read", "task.edit")
-# The contract's ID rule (sendai-api.md §1), for every team, project, task, upload and page ID.
+# The contract's ID rule (API.md §1), for every team, project, task, upload and page ID.
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}"
 ID_RE = re.compile(ID_PATTERN)
 
@@ -150,7 +150,7 @@ class TrainingExample(models.Model):
     """Membership of the training dataset: a row per approved task, with its pages as approved.
 
     `pages` is a snapshot taken at approval: the corrected values where the task was corrected
-    (sendai-api.md §5), so that later changes to the task do not alter what was trained on.
+    (API.md §5), so that later changes to the task do not alter what was trained on.
     """
 
     task = models.OneToOneField(Task, models.CASCADE, related_name="training_example")
@@ -160,7 +160,7 @@ class TrainingExample(models.Model):
 
 
 class Correction(models.Model):
-    """One operation of a complete with corrections (sendai-api.md §5), as applied.
+    """One operation of a complete with corrections (API.md §5), as applied.
 
     `before` holds the values the operation replaced (the whole item for a remove, nothing for
     an add), `after` the values it set (the whole new item for an add, nothing for a remove).

@@ -56,7 +56,7 @@ POLYGON = {
 }
 
 CORRECTED = {
-    "corrected": {"type": "boolean", "description": "Set by a correction (sendai-api.md §5)."},
+    "corrected": {"type": "boolean", "description": "Set by a correction (API.md §5)."},
     "original": {"type": "object", "description": "The AI's values of the fields a correction changed."},
 }
 # What a correction sets (docs/corrections.md, "Limits"). The page's bounds, a polygon's area, a
@@ -179,7 +179,7 @@ SCHEMAS: dict[str, Any] = {
             "removed": {
                 "type": "array",
                 "items": _ref("RemovedItem"),
-                "description": "Items a correction removed (sendai-api.md §5).",
+                "description": "Items a correction removed (API.md §5).",
             },
         },
     },
@@ -303,7 +303,7 @@ def _complete() -> dict[str, Any]:
     path = _action(
         "Complete a task, with corrections (extension)",
         "REVIEWING only. The task moves to PROCESSING, then to COMPLETED. The optional body's corrections"
-        " (sendai-api.md §5) are applied all or nothing, then the task is validated. 400 invalid_corrections"
+        " (API.md §5) are applied all or nothing, then the task is validated. 400 invalid_corrections"
         " names the operation and field; 413 above 8 MiB; 415 for a body that is not JSON.",
         {"message": {"type": "string"}},
     )
@@ -332,7 +332,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         "info": {
             "title": "Send.ai v2 Task API (Reviewer sandbox)",
             "version": "2",
-            "description": "A local implementation of the Send.ai v2 Task API, as described in sendai-api.md.",
+            "description": "A local implementation of the Send.ai v2 Task API, as described in reviewer/sendai/API.md.",
         },
         "servers": [{"url": server_url}],
         "security": [{"bearer": []}],

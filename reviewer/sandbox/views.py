@@ -1,4 +1,4 @@
-"""The sandbox's HTTP API: the Send.ai v2 Task API of ../shared/sendai-api.md, under /sandbox.
+"""The sandbox's HTTP API: the Send.ai v2 Task API of reviewer/sendai/API.md, under /sandbox.
 
 Every answer is JSON in the contract's shape; every refusal is the error
 envelope with its 4xx status. Checks run in one order for every endpoint:

@@ -1,4 +1,4 @@
-"""The Send.ai v2 Task API client (docs: /work/shared/sendai-api.md).
+"""The Send.ai v2 Task API client (docs: reviewer/sendai/API.md).
 
 from reviewer import sendai
 

@@ -285,7 +285,7 @@ class Client:
     ) -> TaskResult:
         """Finish the review: REVIEWING → PROCESSING, `message` says so; ValidationFailed if it fails.
 
-        With `corrections` (operations of sendai-api.md §5) the body carries them; the upstream
+        With `corrections` (operations of API.md §5) the body carries them; the upstream
         applies them all or none. CorrectionsRefused when it refuses them or takes no body.
         """
         path = _task_path(team, project, task, "complete")

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_noop
 
 from reviewer.sendai.errors import ProtocolError
 
-ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")  # sendai-api.md §1
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")  # API.md §1
 
 Point = tuple[float, float]
 R = TypeVar("R", "Segment", "Signature")
@@ -60,7 +60,7 @@ class Annotation:
     top: float | None
     left_of_line: float | None
     geometry_problem: str | None = None
-    corrected: bool = False  # changed or added by a person (sendai-api.md §5)
+    corrected: bool = False  # changed or added by a person (API.md §5)
     value_problem: str | None = None  # a value of the wrong type, replaced by a stand-in
 
 
@@ -106,7 +106,7 @@ class Page:
     checkboxes: tuple[Checkbox, ...] = ()
     segments: tuple[Segment, ...] = ()
     signatures: tuple[Signature, ...] = ()
-    removed: tuple[str, ...] = ()  # ids of items a person removed (sendai-api.md §5)
+    removed: tuple[str, ...] = ()  # ids of items a person removed (API.md §5)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Complete with corrections (sendai-api.md §5): what is sent, and every way an upstream can refuse it."""
+"""Complete with corrections (API.md §5): what is sent, and every way an upstream can refuse it."""
 
 from __future__ import annotations
 

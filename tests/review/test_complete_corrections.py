@@ -31,7 +31,7 @@ def test_report_mode_sends_the_corrections_readably_and_as_data_then_completes(r
     report = Report.objects.get()
     assert report.issues == [{"label": "Corrections", "value": "corrections"}]
     assert "- total_amount: $1,234.56 → $1,234.65" in report.message
-    data = json.loads(report.message.split("As data (sendai-api.md §5):\n", 1)[1])
+    data = json.loads(report.message.split("As data (the corrections body of complete):\n", 1)[1])
     assert data == {
         "corrections": [
             {

@@ -1,4 +1,4 @@
-"""Complete with corrections (sendai-api.md §5, docs/corrections.md), over real HTTP.
+"""Complete with corrections (API.md §5, docs/corrections.md), over real HTTP.
 
 The task is the documentation's example: one A4 page (2480 × 3508) with ann_1 (total_amount,
 "$1,234.56"), cb_1 (ticked), seg_1 and sig_1.

@@ -81,7 +81,7 @@ schema = schemathesis.openapi.from_wsgi("/sandbox/openapi.json", APP, config=CON
 # Refusals of well-formed requests for a reason that a schema cannot express. Only these are let
 # through the `positive_data_acceptance` check; every other failure of every check is kept.
 NOT_IN_THE_SCHEMA = {
-    # The task's state (sendai-api.md §3: "Refused with 400 when"), e.g. discarding a discarded task.
+    # The task's state (API.md §3: "Refused with 400 when"), e.g. discarding a discarded task.
     "invalid_status",
     "already_approved",
     "already_disapproved",

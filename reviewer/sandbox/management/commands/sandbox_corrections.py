@@ -13,7 +13,7 @@ from reviewer.sandbox.models import Correction, Project
 
 class Command(BaseCommand):
     help = (
-        "Print the corrections applied by complete (sendai-api.md §5) in a project, oldest first: when, "
+        "Print the corrections applied by complete (API.md §5) in a project, oldest first: when, "
         "the task, the operation's place in its request, what it changed (before → after) and the API key "
         "that sent it. Read-only."
     )
