@@ -1,8 +1,9 @@
 """Settings for Reviewer, read from environment variables.
 
-One file, no split: the defaults run locally with zero configuration (SQLite,
-the embedded sandbox as upstream); production safety comes from what the
-environment sets. `.env.example` lists every variable. A secret may also be
+One file, no split. Only a secret is required: SECRET_KEY (or DEBUG=True for
+local work, or SECRET_KEY_FILE, as `make demo` and `make test` set); everything
+else defaults to the embedded set-up (SQLite, the sandbox as upstream) and
+production safety comes from what the environment sets. `.env.example` lists every variable. A secret may also be
 given as a file: `NAME_FILE=/run/secrets/name` is read when `NAME` is unset.
 """
 
@@ -88,7 +89,6 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # A refused form means an ended session or a stale page: say so, in the product's look.
 CSRF_FAILURE_VIEW = "reviewer.accounts.middleware.csrf_failure"
-SITE_ROOT = envstr("SITE_ROOT", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
