@@ -3,8 +3,9 @@
 One file, no split. Only a secret is required: SECRET_KEY (or DEBUG=True for
 local work, or SECRET_KEY_FILE, as `make demo` and `make test` set); everything
 else defaults to the embedded set-up (SQLite, the sandbox as upstream) and
-production safety comes from what the environment sets. `.env.example` lists every variable. A secret may also be
-given as a file: `NAME_FILE=/run/secrets/name` is read when `NAME` is unset.
+production safety comes from what the environment sets. `.env.example` lists
+every variable. A secret may also be given as a file: `NAME_FILE=/run/secrets/name`
+is read when `NAME` is unset.
 """
 
 from __future__ import annotations
