@@ -298,7 +298,9 @@ def _rows(tally: Tally, elapsed: float, label: str, reviewers: int, pause: str, 
     return rows
 
 
-def bench_setup(label: str, size: dict, workdir: Path, ports: tuple[int, int], **database) -> list[dict]:
+def bench_setup(
+    label: str, size: dict, workdir: Path, ports: tuple[int, int], *, ladder: bool = True, **database
+) -> list[dict]:
     rows = []
     names = [f"bench_r{i + 1:03d}" for i in range(max(size["reviewers"], *size["ladder"]))]
     with demo_layout(
@@ -312,7 +314,7 @@ def bench_setup(label: str, size: dict, workdir: Path, ports: tuple[int, int], *
         tally, elapsed = run_reviewers(layout, names[: size["reviewers"]], size["seconds"], size["pause"])
         pause = f"{size['pause'][0]:g}–{size['pause'][1]:g} s"
         rows += _rows(tally, elapsed, label, size["reviewers"], pause, double_claims(layout, tally))
-        for concurrency in size["ladder"]:
+        for concurrency in size["ladder"] if ladder else ():
             tally, elapsed = run_reviewers(layout, names[:concurrency], size["rung"], None)
             rows += _rows(tally, elapsed, label, concurrency, "none", None)
             if any(r["p95_s"] and r["p95_s"] > 1.0 for r in rows[-len(STEPS) :]):
@@ -328,6 +330,15 @@ def run(size: str = "tiny") -> list[dict]:
     redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-reviewers-") as scratch:
+        # The reference: the same reviewers when one gunicorn served the console and its sandbox.
+        rows += bench_setup(
+            "SQLite, one gunicorn (before)",
+            spec,
+            Path(scratch) / "single",
+            (base + 4, base + 5),
+            ladder=False,
+            procfile="benchmarks/Procfile.single",
+        )
         rows += bench_setup("SQLite", spec, Path(scratch) / "sqlite", (base, base + 1))
         if os.environ.get("BENCH_SKIP_POSTGRES") != "1":
             host = pg.split("@")[-1].split(":")[0]

@@ -146,6 +146,7 @@ def demo_layout(
     redis_url: str = "",
     extra_env: dict | None = None,
     server_env: dict | None = None,
+    procfile: str = "Procfile.demo",
 ) -> Iterator[Layout]:
     """Set up and start the layout; `extra_env` is the environment of every command, `server_env`
     that of the processes of Procfile.demo only (past the system checks the set-up commands run)."""
@@ -163,8 +164,8 @@ def demo_layout(
 
     console, sandbox = f"127.0.0.1:{console_port}", f"127.0.0.1:{sandbox_port}"
     env = {**env, "CONSOLE_BIND": console, "SANDBOX_BIND": sandbox, **(server_env or {})}
-    launcher = subprocess.Popen(
-        [sys.executable, "bin/demo", "Procfile.demo"],
+    launcher = subprocess.Popen(  # noqa: S603  (our own launcher and Procfile)
+        [sys.executable, "bin/demo", procfile],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -127,7 +127,7 @@ MIDDLEWARE = [
 # with SANDBOX_ENABLED, the sandbox under /sandbox (the tests' single live server); "console", the
 # console alone; "sandbox", the sandbox alone under /sandbox, in its own gunicorn, so that the
 # console's calls to it never wait for a thread of the console's own server (`make demo`).
-SERVE = os.environ.get("SERVE", "all").strip().lower() or "all"
+SERVE = envstr("SERVE", "all").strip().lower() or "all"
 if SERVE not in ("all", "console", "sandbox"):
     raise ImproperlyConfigured(f"Unexpected value SERVE={SERVE!r}: use all, console or sandbox")
 ROOT_URLCONF = "reviewer.sandbox_urls" if SERVE == "sandbox" else "reviewer.urls"

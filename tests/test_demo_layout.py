@@ -9,14 +9,18 @@ The servers run as `make demo` runs them, on a scratch database, on this suite's
 
 from __future__ import annotations
 
+import json
+import os
 import socket
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
 from benchmarks.load_reviewers import Reviewer, Tally
-from benchmarks.servers import demo_layout
+from benchmarks.servers import ROOT, demo_layout
 
 CONSOLE_PORT, SANDBOX_PORT = 18710, 18711
 THREADS = 3
@@ -76,3 +80,58 @@ def test_each_process_serves_only_its_part(layout):
 def test_the_work_queue_was_filled_from_the_sandbox(layout):
     # The sync of Procfile.demo ran against the sandbox's own server, as the console would.
     assert any("The work queue holds the" in line for line in layout.output)
+
+
+RESOLVES = """
+import json, django
+from django.conf import settings
+from django.urls import Resolver404, resolve
+django.setup()
+def serves(path):
+    try:
+        return resolve(path).url_name
+    except Resolver404:
+        return None
+print(json.dumps({"urlconf": settings.ROOT_URLCONF, "sandbox": serves("/sandbox/openapi.json"),
+                  "console": serves("/queue/"), "health": serves("/health/")}))
+"""
+
+
+def _serving(**env: str) -> subprocess.CompletedProcess:
+    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DJANGO_SETTINGS_MODULE": "reviewer.settings"}
+    clean.update(SECRET_KEY="test-only-secret-key-not-for-production", **env)
+    return subprocess.run(
+        [sys.executable, "-c", RESOLVES], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("serve", "urlconf", "sandbox", "console"),
+    [
+        ("all", "reviewer.urls", "sandbox-openapi", "queue"),
+        ("console", "reviewer.urls", None, "queue"),
+        ("sandbox", "reviewer.sandbox_urls", "sandbox-openapi", None),
+    ],
+)
+def test_serve_says_what_a_process_serves(serve, urlconf, sandbox, console):
+    done = _serving(SERVE=serve, SANDBOX_ENABLED="True")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "urlconf": urlconf,
+        "sandbox": sandbox,
+        "console": console,
+        "health": "health",
+    }
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SERVE": "sandbox"}, "SERVE=sandbox needs SANDBOX_ENABLED=True."),
+        ({"SERVE": "both", "SANDBOX_ENABLED": "True"}, "Unexpected value SERVE='both': use all, console or sandbox"),
+    ],
+)
+def test_serve_refuses_what_cannot_run(env, message):
+    done = _serving(**env)
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines()[-1] == f"django.core.exceptions.ImproperlyConfigured: {message}"
