@@ -258,18 +258,29 @@ by_task = defaultdict(set)
 for row in ActionRecord.objects.filter(action="complete", outcome="ok").values("task_id", "username"):
     by_task[row["task_id"]].add(row["username"])
 completions = sum(1 for people in by_task.values() if len(people) > 1)
-who = {{task: name for name, tasks in handed.items() for task in tasks}}
+completed = json.loads({completed!r})
+# The sandbox's records: every task it approved, with the key of someone the console handed it to;
+# and no task that the sandbox completed for two people.
+who = defaultdict(set)
+for name, tasks in handed.items():
+    for task in tasks:
+        who[task].add(f"bench {{name}}")
+done_for = defaultdict(set)
+for name, tasks in completed.items():
+    for task in tasks:
+        done_for[task].add(name)
 sandbox = 0
 for task in Task.objects.filter(task_id__startswith="task_bench_", approved=True).select_related("approved_by"):
-    name = who.get(task.task_id)
-    if name is None or task.approved_by is None or task.approved_by.name != f"bench {{name}}":
+    if task.approved_by is None or task.approved_by.name not in who[task.task_id]:
         sandbox += 1
+sandbox += sum(1 for people in done_for.values() if len(people) > 1)
 print(json.dumps({{"claim_log": claims, "action_log": completions, "sandbox": sandbox}}))
 """
 
 
 def double_claims(layout, tally: Tally) -> dict[str, int]:
-    return json.loads(layout.django(DOUBLES.format(handed=json.dumps(tally.handed))).strip().splitlines()[-1])
+    code = DOUBLES.format(handed=json.dumps(tally.handed), completed=json.dumps(tally.completed))
+    return json.loads(layout.django(code).strip().splitlines()[-1])
 
 
 def _rows(tally: Tally, elapsed: float, label: str, reviewers: int, pause: str, doubles: dict | None) -> list[dict]:
@@ -302,7 +313,9 @@ def bench_setup(
     label: str, size: dict, workdir: Path, ports: tuple[int, int], *, ladder: bool = True, **database
 ) -> list[dict]:
     rows = []
-    names = [f"bench_r{i + 1:03d}" for i in range(max(size["reviewers"], *size["ladder"]))]
+    # Fresh people for each run (none holds a claim left from the one before).
+    count = size["reviewers"] + (sum(size["ladder"]) if ladder else 0)
+    names = [f"bench_r{i + 1:03d}" for i in range(count)]
     with demo_layout(
         workdir,
         console_port=ports[0],
@@ -314,16 +327,94 @@ def bench_setup(
         tally, elapsed = run_reviewers(layout, names[: size["reviewers"]], size["seconds"], size["pause"])
         pause = f"{size['pause'][0]:g}–{size['pause'][1]:g} s"
         rows += _rows(tally, elapsed, label, size["reviewers"], pause, double_claims(layout, tally))
+        start = size["reviewers"]
         for concurrency in size["ladder"] if ladder else ():
-            tally, elapsed = run_reviewers(layout, names[:concurrency], size["rung"], None)
+            tally, elapsed = run_reviewers(layout, names[start : start + concurrency], size["rung"], None)
+            start += concurrency
             rows += _rows(tally, elapsed, label, concurrency, "none", None)
             if any(r["p95_s"] and r["p95_s"] > 1.0 for r in rows[-len(STEPS) :]):
                 break
     return rows
 
 
+GROUP = "Simulated reviewers"
+
+
+def row(name: str, value: float | None, unit: str, reference_name: str, reference: float | None, goal, note="") -> dict:
+    """One row of benchmarks/README.md's table (the fields of benchmarks.common.figure, one run)."""
+    ratio = None if value is None or not reference else value / reference
+    passed = None if goal is None or ratio is None else ratio <= float(goal.split()[-1])
+    return {
+        "group": GROUP,
+        "name": name,
+        "value": value,
+        "unit": unit,
+        "reference_name": reference_name,
+        "reference_value": reference,
+        "ratio": ratio,
+        "min": value,
+        "median": value,
+        "max": value,
+        "goal": goal,
+        "passed": passed,
+        "runs": 1,
+        "note": note,
+    }
+
+
+def figures(raw: list[dict]) -> list[dict]:
+    """The table's rows from the measurements: per set-up, each step's p95 against the goal's 1 s
+    (with p50, max and the one-gunicorn figure in the note), errors and double claims against 0
+    (counted, so the ratio is the count itself: reference 1), and the throughput with no pauses."""
+    rows = [
+        row(f"{r['setup']}: simulated reviewers", None, "", "", None, None, f"not measured: {r['skipped']}")
+        for r in raw
+        if "skipped" in r
+    ]
+    raw = [r for r in raw if "skipped" not in r]
+    before = {r["step"]: r for r in raw if r["setup"].endswith("(before)") and r["pause"] != "none"}
+    for setup in dict.fromkeys(r["setup"] for r in raw):
+        paused = [r for r in raw if r["setup"] == setup and r["pause"] != "none"]
+        if not paused:
+            continue
+        people = f"{paused[0]['reviewers']} reviewers, {paused[0]['pause']} pauses"
+        for r in paused:
+            note = f"p50 {r['p50_s']} s, max {r['max_s']} s, {r['count']} steps"
+            if r["step"] in before and not setup.endswith("(before)"):
+                note += f"; one gunicorn: p95 {before[r['step']]['p95_s']} s"
+            rows.append(row(f"{setup}: {r['step']} p95, {people}", r["p95_s"], "s", "goal", 1.0, "≤ 1", note))
+        errors = sum(r["errors"] for r in paused)
+        kinds = sorted({kind for r in paused for kind in r.get("error_kinds", [])})
+        rows.append(row(f"{setup}: errors, {people}", errors, "", "none", 1, "≤ 0", "; ".join(kinds)[:200]))
+        doubles = paused[0]["double_claims_by_source"]
+        note = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in doubles.items())
+        rows.append(row(f"{setup}: double claims", sum(doubles.values()), "", "none", 1, "≤ 0", note))
+        ladder = [r for r in raw if r["setup"] == setup and r["pause"] == "none"]
+        rungs = []
+        for concurrency in dict.fromkeys(r["reviewers"] for r in ladder):
+            steps = [r for r in ladder if r["reviewers"] == concurrency]
+            worst = max(r["p95_s"] or 0 for r in steps)
+            rungs.append((concurrency, steps[0]["steps_per_s"], worst, sum(r["errors"] for r in steps)))
+        if rungs:
+            passed = [r for r in rungs if r[2] > 1.0]
+            last_under = [r for r in rungs if r[2] <= 1.0]
+            top = last_under[-1][1] if last_under else None
+            trail = "; ".join(
+                f"{c} at once: {rate} steps/s, worst p95 {p95} s, {e} errors" for c, rate, p95, e in rungs
+            )
+            name = f"{setup}: no pauses, steps/s with every p95 under 1 s"
+            note = trail + ("" if passed else "; p95 stayed under 1 s at every concurrency tried")
+            rows.append(row(name, top, "steps/s", "", None, None, note))
+    return rows
+
+
 def run(size: str = "tiny") -> list[dict]:
-    """The figures at `size` ("tiny": seconds; "full": 50 reviewers for 60 s), on SQLite, then PostgreSQL + Redis."""
+    """The figures at `size` ("tiny": seconds; "full": 50 reviewers for 60 s), as rows of the table."""
+    return figures(measure(size))
+
+
+def measure(size: str = "tiny") -> list[dict]:
+    """The measurements at `size`, on SQLite (one gunicorn, then the demo's layout), then PostgreSQL + Redis."""
     spec = SIZES[size]
     base = int(os.environ.get("BENCH_PORT_BASE", "18750"))
     pg = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
@@ -344,8 +435,10 @@ def run(size: str = "tiny") -> list[dict]:
             host = pg.split("@")[-1].split(":")[0]
             database = f"bench_h7_{os.getpid()}"
             # Debian's clients, with fixed arguments: the benchmark's own Redis database and a scratch one.
-            subprocess.run(["redis-cli", "-u", redis, "flushdb"], check=True, capture_output=True)  # noqa: S603, S607
-            subprocess.run(["createdb", "-h", host, "-U", "postgres", database], check=True)  # noqa: S603, S607
+            subprocess.run(["redis-cli", "-u", redis, "flushdb"], check=False, capture_output=True)  # noqa: S603, S607
+            made = subprocess.run(["createdb", "-h", host, "-U", "postgres", database], check=False)  # noqa: S603, S607
+            if made.returncode:
+                return rows + [{"setup": "PostgreSQL + Redis", "pause": "none", "skipped": "createdb failed"}]
             try:
                 rows += bench_setup(
                     "PostgreSQL + Redis",
@@ -362,5 +455,8 @@ def run(size: str = "tiny") -> list[dict]:
 
 
 if __name__ == "__main__":
-    for row in run(sys.argv[1] if len(sys.argv) > 1 else "tiny"):
-        print(json.dumps(row, ensure_ascii=False))
+    measured = measure(sys.argv[1] if len(sys.argv) > 1 else "tiny")
+    for line in measured:
+        print(json.dumps(line, ensure_ascii=False))
+    for line in figures(measured):
+        print(json.dumps(line, ensure_ascii=False))

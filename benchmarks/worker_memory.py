@@ -13,6 +13,7 @@ figure is each checkpoint's ratio to the one after 100.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import tempfile
@@ -28,7 +29,6 @@ SIZES = {
     "full": {"requests": 10_000, "checkpoints": (100, 1_000, 2_500, 5_000, 10_000), "clients": 4, "tasks": 1_500},
 }
 WORKER = re.compile(r"^console\s*\|.*Booting worker with pid: (\d+)")
-PORTS = (18760, 18761)
 
 
 def rss_kib(pid: int) -> int:
@@ -89,12 +89,13 @@ class MemoryReviewer(Reviewer):
 def run(size: str = "tiny") -> list[dict]:
     spec = SIZES[size]
     names = [f"bench_r{i + 1:03d}" for i in range(spec["clients"])]
+    base = int(os.environ.get("BENCH_PORT_BASE", "18750")) + 10  # load_reviewers takes the first six
     with (
         tempfile.TemporaryDirectory(prefix="bench-memory-") as scratch,
         demo_layout(
             Path(scratch),
-            console_port=PORTS[0],
-            sandbox_port=PORTS[1],
+            console_port=base,
+            sandbox_port=base + 1,
             reviewers=len(names),
             tasks=spec["tasks"],
             server_env={"WEB_CONCURRENCY": "1"},
@@ -132,21 +133,27 @@ def run(size: str = "tiny") -> list[dict]:
                 list(pool.map(work, people))
             readings[checkpoint] = rss_kib(pid)
         errors = sum(len(v) for v in tally.errors.values())
-    first = readings[spec["checkpoints"][0]]
-    rows = []
-    for checkpoint, kib in readings.items():
-        rows.append(
-            {
-                "benchmark": "worker_memory",
-                "requests": checkpoint,
-                "rss_mib": round(kib / 1024, 1),
-                "ratio_to_100": round(kib / first, 3),
-                "goal": "≤ 1.1 after 10,000",
-                "errors": errors,
-                "clients": len(people),
-            }
-        )
-    return rows
+    first, *_, last = spec["checkpoints"]
+    trail = ", ".join(f"{n:,}: {kib / 1024:.1f} MB" for n, kib in readings.items())
+    value, reference = readings[last] / 1024, readings[first] / 1024
+    return [
+        {
+            "group": "Worker memory",
+            "name": f"console worker RSS after {last:,} requests",
+            "value": round(value, 1),
+            "unit": "MB",
+            "reference_name": f"after {first:,}",
+            "reference_value": round(reference, 1),
+            "ratio": round(value / reference, 3),
+            "min": round(value, 1),
+            "median": round(value, 1),
+            "max": round(value, 1),
+            "goal": "≤ 1.1",
+            "passed": value / reference <= 1.1,
+            "runs": 1,
+            "note": f"{len(people)} clients, {errors} errors; RSS at {trail}",
+        }
+    ]
 
 
 if __name__ == "__main__":
