@@ -268,7 +268,8 @@ for name, tasks in handed.items():
 done_for = defaultdict(set)
 for name, tasks in completed.items():
     for task in tasks:
-        done_for[task].add(name)
+        if task.startswith("task_bench_"):
+            done_for[task].add(name)
 sandbox = 0
 for task in Task.objects.filter(task_id__startswith="task_bench_", approved=True).select_related("approved_by"):
     if task.approved_by is None or task.approved_by.name not in who[task.task_id]:

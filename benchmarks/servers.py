@@ -99,7 +99,7 @@ from reviewer.accounts.models import Role
 from reviewer.accounts.roles import profile_of, set_role
 from reviewer.sandbox import seed
 from reviewer.sandbox.loading import TaskData, write_tasks
-from reviewer.sandbox.models import ValidationRule
+from reviewer.sandbox.models import Task, ValidationRule
 
 args = json.loads({args!r})
 people = {{}}
@@ -124,6 +124,10 @@ for i in range(args["reviewers"]):
 # project keeps no validation rules: a simulated reviewer corrects nothing, and a complete that the
 # rules refuse would leave the claim held and the next round on the same task.
 ValidationRule.objects.filter(project__team__team_id=args["team"], project__project_id=args["project"]).delete()
+# Only the benchmark's tasks are in review: the seed's own (some approved already, some whose
+# complete only warns) would be handed out first, being older, and blur the double-claim checks.
+if args["tasks"]:
+    Task.objects.filter(project__team__team_id=args["team"], project__project_id=args["project"]).delete()
 models = [t for t in seed.demo_tasks() if t.status == "REVIEWING"
           and sum(len(p.get("annotations", [])) + len(p.get("checkboxes", [])) for p in t.pages) < 200]
 tasks = []
