@@ -7,12 +7,13 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-# The demo runs as production does (DEBUG off) with a secret kept in .demo/.
-# The sandbox delivers its notification events to the console's webhook receiver, with a shared
-# secret; the lead's key lists the tasks of an upload that an event announces.
+# The demo runs as production does (DEBUG off) with a secret kept in .demo/, in the production
+# layout for demos (README): the console on 8000 and the sandbox in its own gunicorn on 8001
+# (Procfile.demo, started and stopped together by bin/demo). The sandbox delivers its notification
+# events to the console's webhook receiver, with a shared secret; the lead's key lists the tasks of
+# an upload that an event announces.
 DEMO_ENV := SECRET_KEY_FILE=.demo/secret_key FERNET_KEYS_FILE=.demo/fernet_key SANDBOX_ENABLED=True SECURE_COOKIES=False \
-	SANDBOX_WEBHOOK_URL=http://127.0.0.1:8000/webhooks/sendai/ SANDBOX_WEBHOOK_SECRET_FILE=.demo/webhook_secret \
-	WEBHOOK_SECRET_FILE=.demo/webhook_secret QUEUE_SYNC_USER=lead \
+	SANDBOX_WEBHOOK_SECRET_FILE=.demo/webhook_secret WEBHOOK_SECRET_FILE=.demo/webhook_secret QUEUE_SYNC_USER=lead \
 	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend SILENCED_SYSTEM_CHECKS=reviewer.accounts.W001
 TEST_FERNET_KEY := dGVzdC1vbmx5LWZlcm5ldC1rZXktMzItYnl0ZXMhISE=
 # CONN_MAX_AGE=0: a live-server thread must not keep a connection that blocks dropping the test database.
@@ -51,14 +52,10 @@ demo: install i18n .demo/secret_key .demo/fernet_key .demo/webhook_secret
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(BIN)/python manage.py sandbox_seed
 	$(DEMO_ENV) $(BIN)/python manage.py demo_setup
-	@# Serve, run the worker beside it (syncs, event deliveries, periodic work: docs/background-work.md),
-	@# fill the work queue from the sandbox's task list once the server answers, then stay in front.
-	$(DEMO_ENV) $(BIN)/gunicorn reviewer.wsgi --config gunicorn.conf.py & pid=$$!; \
-	$(DEMO_ENV) $(BIN)/python manage.py run_worker --verbosity 0 & worker=$$!; \
-	trap 'kill $$pid $$worker' INT TERM; \
-	$(DEMO_ENV) $(BIN)/python manage.py demo_sync; \
-	echo "Reviewer is at http://127.0.0.1:8000/ : sign in with one of the users above (Ctrl-C stops it)."; \
-	wait $$pid; kill $$worker 2>/dev/null; wait $$worker
+	@# Serve (console and sandbox, each its own gunicorn), run the worker beside them (syncs, event
+	@# deliveries, periodic work: docs/background-work.md), fill the work queue once the sandbox
+	@# answers, then stay in front; Ctrl-C stops every process of Procfile.demo.
+	$(DEMO_ENV) $(BIN)/python bin/demo Procfile.demo
 
 test: test-sqlite test-postgres
 

@@ -1,7 +1,9 @@
 """gunicorn settings, each overridable by its environment variable.
 
-Threads matter: when the sandbox is served by the same server as the console,
-a console request that calls the sandbox needs a second thread to answer it.
+The console and the sandbox each have their own gunicorn in `make demo` (Procfile.demo;
+SERVE=console and SERVE=sandbox), both with this file. Served by one server (SERVE=all), a console
+request that calls the sandbox needs a second thread of the same server to answer it, and under
+load every thread waits for one that never comes free.
 """
 
 import os
@@ -15,3 +17,6 @@ graceful_timeout = 10
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket has one default path per user: two servers on one machine (the demo's
+# console and sandbox) would take it from each other. Nothing here uses it.
+control_socket_disable = True

@@ -17,6 +17,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive ports no one listens on now (for a benchmark that numbers
+    its servers from a base)."""
+    import random
+
+    for _ in range(200):
+        base = random.randrange(20000, 60000 - count)  # noqa: S311 (not a secret)
+        try:
+            held = []
+            for port in range(base, base + count):
+                s = socket.socket()
+                held.append(s)
+                s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+        return base
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
 GOAL = re.compile(r"^\s*(≤|<=|≥|>=)\s*([0-9.]+)\s*×?\s*$")
 
 

@@ -5,4 +5,6 @@ MODULES = {
     "p1": "benchmarks.console_action",
     "p4": "benchmarks.review_throughput",
     "claims": "benchmarks.claims",
+    "reviewers": "benchmarks.load_reviewers",
+    "memory": "benchmarks.worker_memory",
 }

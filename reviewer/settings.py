@@ -134,7 +134,14 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "reviewer.urls"
+# What this process serves (docs: README, "Production layout for demos"): "all", the console and,
+# with SANDBOX_ENABLED, the sandbox under /sandbox (the tests' single live server); "console", the
+# console alone; "sandbox", the sandbox alone under /sandbox, in its own gunicorn, so that the
+# console's calls to it never wait for a thread of the console's own server (`make demo`).
+SERVE = envstr("SERVE", "all").strip().lower() or "all"
+if SERVE not in ("all", "console", "sandbox"):
+    raise ImproperlyConfigured(f"Unexpected value SERVE={SERVE!r}: use all, console or sandbox")
+ROOT_URLCONF = "reviewer.sandbox_urls" if SERVE == "sandbox" else "reviewer.urls"
 WSGI_APPLICATION = "reviewer.wsgi.application"
 
 TEMPLATES = [
@@ -389,6 +396,8 @@ RECORD_RETENTION_DAYS = envint("RECORD_RETENTION_DAYS", 0)
 
 # The sandbox: a local implementation of the Send.ai v2 Task API under /sandbox.
 SANDBOX_ENABLED = envbool("SANDBOX_ENABLED", False)
+if SERVE == "sandbox" and not SANDBOX_ENABLED:
+    raise ImproperlyConfigured("SERVE=sandbox needs SANDBOX_ENABLED=True.")
 SANDBOX_PROCESSING_DELAY = envfloat("SANDBOX_PROCESSING_DELAY", 5.0)
 SANDBOX_REPORT_HOOK_URL = envstr("SANDBOX_REPORT_HOOK_URL")
 SANDBOX_WEBHOOK_URL = envstr("SANDBOX_WEBHOOK_URL")

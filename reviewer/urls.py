@@ -19,5 +19,6 @@ urlpatterns = [
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]
 
-if settings.SANDBOX_ENABLED:
+# Served alongside unless the sandbox has its own process (SERVE=console; reviewer/sandbox_urls.py).
+if settings.SANDBOX_ENABLED and settings.SERVE == "all":
     urlpatterns.append(path("sandbox/", include("reviewer.sandbox.urls")))
