@@ -97,3 +97,53 @@ def forget(ids: tuple[str, str, str], *, as_of: dt.datetime | None = None) -> No
 def drop(user, ids: tuple[str, str, str]) -> None:
     """Throw `user`'s copy of the task away."""
     cache.delete(_copy_key(user, ids))
+
+
+# Page images: kept beside the task copies, with the same scoping (person, key, task) and the
+# same invalidation (`forget` outdates them too). An image larger than IMAGE_MAX_BYTES is not
+# kept (the shared cache is no file store); it is fetched every time.
+IMAGE_MAX_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class Image:
+    """A page image as the upstream gave it, its validator, and when the upstream was asked."""
+
+    content: bytes
+    content_type: str
+    etag: str
+    seen_at: dt.datetime
+
+
+def _image_key(user, ids: tuple[str, str, str], page_id: str) -> str:
+    return f"page-image:{_copy_key(user, ids).split(':', 1)[1]}:{_task_key((page_id,))}"
+
+
+def etag_of(content: bytes) -> str:
+    """A strong validator of the image's bytes."""
+    return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+def keep_image(user, ids: tuple[str, str, str], page_id: str, image: sendai.PageImage, seen_at: dt.datetime) -> Image:
+    """Keep the page image the upstream gave `user` when asked at `seen_at` (if it is small enough)."""
+    kept = Image(image.content, image.content_type, etag_of(image.content), seen_at)
+    if len(image.content) <= IMAGE_MAX_BYTES:
+        cache.set(_image_key(user, ids, page_id), kept, _lifetime())
+    return kept
+
+
+def look_image(user, ids: tuple[str, str, str], page_id: str) -> Image | None:
+    """`user`'s copy of the page image, if fetched after the task last changed. One cache read."""
+    key, changed_key = _image_key(user, ids, page_id), _changed_key(ids)
+    found = cache.get_many([key, changed_key])
+    image, changed = found.get(key), found.get(changed_key)
+    if not isinstance(image, Image):
+        return None
+    if changed is not None and image.seen_at < changed:
+        return None
+    return image
+
+
+def drop_image(user, ids: tuple[str, str, str], page_id: str) -> None:
+    """Throw `user`'s copy of the page image away."""
+    cache.delete(_image_key(user, ids, page_id))

@@ -344,23 +344,47 @@ def task(request: HttpRequest, team_id: str, project_id: str, task_id: str) -> H
 
 @require_GET
 def page_image(request: HttpRequest, team_id: str, project_id: str, task_id: str, page_id: str) -> HttpResponse:
-    """The page image, fetched with the person's key; the key never reaches the browser."""
+    """The page image, fetched with the person's key; the key never reaches the browser.
+
+    The bytes are kept beside the person's task copy (copies.keep_image: the same person, key and
+    task, outdated by the same events), so that reopening a task, or its next page fetched ahead,
+    does not ask the upstream again; anyone whose key Send.ai rejected the last time is always
+    sent upstream. The answer carries a strong validator: a browser that has the image is
+    answered 304 without its bytes.
+    """
     profile = _reviewer(request)
     _check_ids(team_id, project_id, task_id, page_id)
+    ids = (team_id, project_id, task_id)
     try:
-        image = acting.client_for(profile).page_image(team_id, project_id, task_id, page_id)
+        client = acting.client_for(profile)
+        kept = copies.look_image(request.user, ids, page_id) if profile.key_state != KeyState.REJECTED else None
+        if kept is None:
+            seen = timezone.now()
+            image = client.page_image(team_id, project_id, task_id, page_id)
+            kept = copies.keep_image(request.user, ids, page_id, image, seen)
     except sendai.NotFound:
         return _image_problem("none", 404, _("Send.ai offers no image of this page."))
     except acting.KeyProblem as e:
         return _image_problem("key", 403, e.reason)
     except (sendai.InvalidKey, sendai.MissingScope) as e:
+        acting.key_failed(profile, e)  # a 401 marks the key suspect: no kept image is shown to it
+        copies.drop_image(request.user, ids, page_id)
         return _image_problem("key", 403, str(e))
     except sendai.SendaiError as e:
         return _image_problem("failed", 502, str(e))
-    response = HttpResponse(image.content, content_type=image.content_type)
+    if kept.etag in _etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(kept.content, content_type=kept.content_type)
+    response["ETag"] = kept.etag
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return response
+
+
+def _etags(header: str) -> set[str]:
+    """The validators of an If-None-Match header (weak ones compared by their opaque part)."""
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 def _image_problem(reason: str, status: int, message: str) -> HttpResponse:
