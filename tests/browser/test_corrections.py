@@ -142,7 +142,10 @@ def test_a_draft_survives_a_lost_connection_and_a_reload(console):
     page.context.set_offline(False)
     page.reload()  # the waiting change sits in the outbox, and goes out when the page is back
     _wait_for_draft(lambda changes: changes.get(ref, {}).get("fields", {}).get("content") == "Z")
-    page.wait_for_selector(f"li[data-ref='{ref}'] ins")
+    # The panel shows it once the viewer is drawn again after the flush (corrections.js
+    # afterFlush → refreshViewer): a reload, a save and a viewer request in a row, which took
+    # longer than the default 10 s once on a machine running two suites and a load benchmark.
+    page.wait_for_selector(f"li[data-ref='{ref}'] ins", timeout=30_000)
 
 
 def test_a_draft_survives_an_upstream_outage_and_a_refused_complete(console, settings):
