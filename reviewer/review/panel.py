@@ -9,13 +9,13 @@ upstream's validation).
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 from html import escape  # the standard library's: Django's gives the same, through a lazy-text wrapper per call
 
 from django.template.loader import render_to_string
+from django.utils.html import json_script
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -237,9 +237,7 @@ class Container:
         """The waiting chunks as a JSON data block (the script-src policy allows data blocks)."""
         if not self.rest:
             return mark_safe("")  # noqa: S308
-        data = json.dumps(self.rest, ensure_ascii=False, separators=(",", ":"))
-        data = data.replace("</", "<\\/").replace("<!--", "<\\u0021--")  # nothing that could end the block
-        return mark_safe(f'<script id="rest-{self.key}" type="application/json">{data}</script>')  # noqa: S308
+        return json_script(self.rest, f"rest-{self.key}")  # Django's: <, > and & escaped inside
 
 
 def _split(key: str, units: list[tuple[str, list[float], int]], n: int, pager: Pager) -> tuple[Container, int]:
